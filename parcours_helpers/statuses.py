@@ -1,0 +1,387 @@
+"""Clients, prospects and non-consumers: explicit rules, transitions, cost to convert.
+
+Everybody around a shop is not a client. This module gives each person one of
+the five statuses of :data:`parcours_helpers.datasets.STATUSES` with rules a
+shop owner can read (:data:`RULES`, applied in order by :func:`classify`),
+reads the status history (``statuts`` table) at any date, counts the moves
+between two dates and draws them, and estimates what it costs to turn each
+status into clients with the marketing budget.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import style
+from .datasets import REFERENCE_DATE, STATUSES
+from .validation import require_columns
+
+#: The rules of :func:`classify`, in the order they are tried: the first that holds wins.
+RULES = [
+    ("client", "a commandé chez nous au moins une fois"),
+    ("consommateur concurrent", "n'a pas commandé chez nous et dit acheter ce type de produit ailleurs"),
+    ("non-consommateur absolu", "dit n'avoir aucun besoin de ce type de produit"),
+    ("non-consommateur relatif", "dit n'en avoir besoin que rarement"),
+    ("prospect", "a un besoin occasionnel ou régulier, sans acheter ailleurs"),
+    ("prospect", "n'a jamais commandé et n'a pas répondu à l'enquête : on ne sait rien de plus"),
+]
+
+#: Row label, in transitions, of people not yet in the base at the first date.
+ABSENT = "pas encore dans la base"
+
+_NEEDS = ["aucun", "rare", "occasionnel", "régulier"]
+
+
+def rules_table() -> pd.DataFrame:
+    """The classification rules as a table: ``ordre``, ``condition``, ``statut``."""
+    return pd.DataFrame({
+        "ordre": range(1, len(RULES) + 1),
+        "condition": [c for _s, c in RULES],
+        "statut": [s for s, _c in RULES],
+    })
+
+
+def _as_date(at) -> pd.Timestamp:
+    return REFERENCE_DATE if at is None else pd.Timestamp(at)
+
+
+def classify(people: pd.DataFrame, orders: pd.DataFrame, survey: pd.DataFrame,
+             at=None) -> pd.DataFrame:
+    """Give each person a status with explicit rules, from their orders and survey answer.
+
+    The rules of :data:`RULES` are tried in this order, the first that holds wins:
+
+    1. at least one order from us before ``at`` → ``client``;
+    2. survey says they buy this kind of product elsewhere (``achete_ailleurs``)
+       → ``consommateur concurrent``;
+    3. survey need ``aucun`` → ``non-consommateur absolu``;
+    4. survey need ``rare`` → ``non-consommateur relatif``;
+    5. survey need ``occasionnel`` or ``régulier`` → ``prospect``;
+    6. no survey answer before ``at`` → ``prospect`` (we know nothing more;
+       column ``regle`` says so, so these people can be counted apart).
+
+    Buying elsewhere comes before the need, since someone who buys elsewhere has
+    a need, whatever they answered about it. Only answers dated before ``at``
+    count; with several, the latest wins (on the same day, the highest need).
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        Needs ``id_personne``; every person gets one row.
+    orders : pandas.DataFrame
+        The ``commandes`` table; needs ``id_personne`` and ``date_commande``.
+    survey : pandas.DataFrame
+        The ``enquete`` table; needs ``id_personne``, ``date_reponse``,
+        ``besoin`` (``aucun``, ``rare``, ``occasionnel``, ``régulier``) and
+        ``achete_ailleurs`` (bool).
+    at : date-like, optional
+        Classify as known on this date (orders and answers strictly before it);
+        default :data:`parcours_helpers.datasets.REFERENCE_DATE`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id_personne``, ``nb_commandes``, ``besoin`` (NaN without answer),
+        ``achete_ailleurs`` (NaN without answer), ``statut`` (categorical in the
+        order of ``STATUSES``) and ``regle`` (number of the rule applied, 1–6),
+        sorted by ``id_personne``.
+
+    Raises
+    ------
+    ValueError
+        Missing column, an unknown need, or a person listed twice.
+    """
+    require_columns(people, ["id_personne"], "les personnes")
+    require_columns(orders, ["id_personne", "date_commande"], "les commandes")
+    require_columns(survey, ["id_personne", "date_reponse", "besoin", "achete_ailleurs"],
+                    "les réponses à l'enquête")
+    dup = people["id_personne"][people["id_personne"].duplicated()]
+    if len(dup):
+        raise ValueError("Personne présente plusieurs fois dans les personnes : "
+                         + ", ".join(f"« {d} »" for d in sorted(set(dup.astype(str)))[:5]) + ".")
+    bad = sorted(set(survey["besoin"].dropna().astype(str)) - set(_NEEDS))
+    if bad:
+        raise ValueError("Besoin inconnu dans l'enquête : " + ", ".join(f"« {b} »" for b in bad)
+                         + ". Valeurs attendues : " + ", ".join(f"« {n} »" for n in _NEEDS) + ".")
+    at = _as_date(at)
+
+    n_orders = orders.loc[pd.to_datetime(orders["date_commande"]) < at].groupby(
+        "id_personne").size()
+    answers = survey.loc[pd.to_datetime(survey["date_reponse"]) < at,
+                         ["id_personne", "date_reponse", "besoin", "achete_ailleurs"]].copy()
+    answers["_need"] = answers["besoin"].astype(object).map({n: i for i, n in enumerate(_NEEDS)})
+    answers = answers.sort_values(["id_personne", "date_reponse", "_need"], kind="stable")
+    last = answers.drop_duplicates("id_personne", keep="last").set_index("id_personne")
+
+    out = pd.DataFrame({"id_personne": people["id_personne"].to_numpy()})
+    out["nb_commandes"] = out["id_personne"].map(n_orders).fillna(0).astype(int)
+    out["besoin"] = out["id_personne"].map(last["besoin"].astype(object))
+    out["achete_ailleurs"] = out["id_personne"].map(last["achete_ailleurs"].astype(object))
+    answered = out["id_personne"].isin(last.index)
+
+    conditions = [
+        out["nb_commandes"] > 0,
+        out["achete_ailleurs"].eq(True),
+        out["besoin"].eq("aucun"),
+        out["besoin"].eq("rare"),
+        answered,
+        ~answered,
+    ]
+    rule = np.select(conditions, list(range(1, len(RULES) + 1)), default=0)
+    out["regle"] = rule.astype(int)
+    out["statut"] = pd.Categorical([RULES[r - 1][0] for r in rule], categories=STATUSES)
+    out = out[["id_personne", "nb_commandes", "besoin", "achete_ailleurs", "statut", "regle"]]
+    return out.sort_values("id_personne").reset_index(drop=True)
+
+
+def status_counts(table: pd.DataFrame, column: str = "statut") -> pd.DataFrame:
+    """Count people by status, every status listed (0 when absent), in the course's order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per person; needs ``column``.
+    column : str
+        The column holding the status.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``statut``, ``nb_personnes`` and ``part`` (0–1; NaN for an empty table).
+
+    Raises
+    ------
+    ValueError
+        Missing column or an unknown status.
+    """
+    require_columns(table, [column], "le tableau des statuts")
+    _check_statuses(table[column])
+    counts = table[column].astype(object).value_counts().reindex(STATUSES, fill_value=0)
+    total = counts.sum()
+    return pd.DataFrame({
+        "statut": STATUSES,
+        "nb_personnes": counts.to_numpy().astype(int),
+        "part": (counts / total).round(3).to_numpy() if total else np.nan,
+    })
+
+
+def _check_statuses(values: pd.Series) -> None:
+    bad = sorted(set(values.dropna().astype(str)) - set(STATUSES))
+    if bad:
+        raise ValueError("Statut inconnu : " + ", ".join(f"« {b} »" for b in bad)
+                         + ". Statuts attendus : " + ", ".join(f"« {s} »" for s in STATUSES) + ".")
+
+
+def status_at(history: pd.DataFrame, at=None) -> pd.DataFrame:
+    """Read each person's status on a date from the status history.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        The ``statuts`` table: ``id_personne``, ``date_effet``, ``statut`` (one
+        row per change).
+    at : date-like, optional
+        The date; default ``REFERENCE_DATE``. A change dated ``at`` already holds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id_personne`` and ``statut`` (categorical), sorted by id: the last
+        change dated on or before ``at``. People whose first change is later are
+        not in the base yet and are absent.
+
+    Raises
+    ------
+    ValueError
+        Missing column or an unknown status.
+    """
+    require_columns(history, ["id_personne", "date_effet", "statut"], "l'historique des statuts")
+    _check_statuses(history["statut"])
+    at = _as_date(at)
+    known = history.loc[pd.to_datetime(history["date_effet"]) <= at,
+                        ["id_personne", "date_effet", "statut"]]
+    known = known.sort_values(["id_personne", "date_effet"], kind="stable")
+    last = known.drop_duplicates("id_personne", keep="last")
+    return pd.DataFrame({
+        "id_personne": last["id_personne"].to_numpy(),
+        "statut": pd.Categorical(last["statut"].astype(object), categories=STATUSES),
+    })
+
+
+def transition_matrix(history: pd.DataFrame, start, end, normalize: bool = False) -> pd.DataFrame:
+    """Count the moves between statuses from one date to another.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        The ``statuts`` table (see :func:`status_at`).
+    start, end : date-like
+        The two dates, ``start`` before ``end``.
+    normalize : bool
+        False: numbers of people; True: shares of each starting row (0–1; an
+        empty row stays NaN).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: status at ``start`` (index ``statut_debut``), with a first row
+        :data:`ABSENT` for people who joined the base in between; columns: status
+        at ``end`` (``statut_fin``). Every status is present, even with zeros.
+
+    Raises
+    ------
+    ValueError
+        Missing column, unknown status, or ``start`` not before ``end``.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if start >= end:
+        raise ValueError(f"La date de début ({start.date()}) doit précéder la date de fin "
+                         f"({end.date()}).")
+    before = status_at(history, start).set_index("id_personne")["statut"]
+    after = status_at(history, end).set_index("id_personne")["statut"]
+    pairs = pd.DataFrame({"statut_fin": after.astype(object)})
+    pairs["statut_debut"] = before.astype(object).reindex(pairs.index).fillna(ABSENT)
+    counts = pairs.groupby(["statut_debut", "statut_fin"]).size()
+    full = pd.MultiIndex.from_product([[ABSENT, *STATUSES], STATUSES],
+                                      names=["statut_debut", "statut_fin"])
+    matrix = counts.reindex(full, fill_value=0).unstack("statut_fin")
+    matrix = matrix.loc[[ABSENT, *STATUSES], STATUSES].astype(int)
+    if normalize:
+        totals = matrix.sum(axis=1).replace(0, np.nan)
+        matrix = matrix.div(totals, axis=0).round(3)
+    return matrix
+
+
+def plot_status_flow(matrix: pd.DataFrame, start_label: str = "début", end_label: str = "fin",
+                     ax=None, title: str = "Comment les statuts changent"):
+    """Draw a transition matrix as two stacked columns joined by bands (a small Sankey diagram).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Counts from :func:`transition_matrix` (rows: start, columns: end).
+    start_label, end_label : str
+        Captions of the two columns (e.g. the dates).
+    ax : matplotlib.axes.Axes, optional
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not isinstance(matrix, pd.DataFrame) or (matrix.to_numpy() < 0).any():
+        raise ValueError("La matrice de transitions doit être un tableau de nombres de personnes "
+                         "(celui que renvoie transition_matrix, sans normalize).")
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(12, 7))
+    counts = matrix.to_numpy(dtype=float)
+    total = counts.sum()
+    colours = {**style.STATUS_COLOURS, ABSENT: "#d0d4d9"}
+    width, gap = 0.06, 0.015 * total if total else 0.0
+
+    def stack(sizes):
+        tops, y = [], total + gap * (len(sizes) - 1)
+        for s in sizes:
+            tops.append(y)
+            y -= s + (gap if s > 0 else 0)
+        return tops
+
+    left_tops, right_tops = stack(counts.sum(axis=1)), stack(counts.sum(axis=0))
+    left_next, right_next = list(left_tops), list(right_tops)
+    t = np.linspace(0, 1, 60)
+    ease = 3 * t**2 - 2 * t**3
+    xs = width + (1 - 2 * width) * t
+    for i, row in enumerate(matrix.index):
+        for j, _col in enumerate(matrix.columns):
+            n = counts[i, j]
+            if n <= 0:
+                continue
+            top = left_next[i] + (right_next[j] - left_next[i]) * ease
+            ax.fill_between(xs, top - n, top, color=colours.get(row, style.GREY), alpha=0.45,
+                            linewidth=0)
+            left_next[i] -= n
+            right_next[j] -= n
+    for tops, sums, names, x, ha in [
+        (left_tops, counts.sum(axis=1), matrix.index, 0.0, "right"),
+        (right_tops, counts.sum(axis=0), matrix.columns, 1 - width, "left"),
+    ]:
+        for top, n, name in zip(tops, sums, names, strict=True):
+            if n <= 0:
+                continue
+            ax.add_patch(plt.Rectangle((x, top - n), width, n, color=colours.get(name, style.GREY)))
+            tx = x - 0.01 if ha == "right" else x + width + 0.01
+            ax.text(tx, top - n / 2, f"{name} ({style.french_number(n)})", ha=ha, va="center",
+                    fontsize=12)
+    ax.set_xlim(-0.55, 1.55)
+    ax.set_ylim(-gap, total + gap * len(matrix) + 1)
+    ax.set_xticks([width / 2, 1 - width / 2], [start_label, end_label])
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ["left", "bottom"]:
+        ax.spines[side].set_visible(False)
+    return style.titles(ax, title, "date", "personnes (hauteur proportionnelle au nombre)")
+
+
+def conversion_cost_by_status(history: pd.DataFrame, spend: pd.DataFrame, start,
+                              end) -> pd.DataFrame:
+    """Estimate, for each non-client status, the conversion rate and the cost of one conversion.
+
+    Allocation, in plain words: all the marketing money spent between ``start``
+    and ``end`` is shared out equally among the people who were not clients on
+    ``start`` (each head gets the same share, whatever its status). A status's
+    budget is therefore its share of those people; a *conversion* is a person of
+    that status on ``start`` who is a client on ``end``; the cost of one
+    conversion is the status's budget divided by its conversions. Counting the
+    whole budget as acquisition money overstates every cost by the same factor,
+    so the ranking stays fair. People who joined the base in between are left
+    out (see :func:`transition_matrix` for them).
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        The ``statuts`` table (see :func:`status_at`).
+    spend : pandas.DataFrame
+        The ``depenses_marketing`` table; needs ``mois`` and ``depense_eur``.
+        Months from ``start`` (included) to ``end`` (excluded) count.
+    start, end : date-like
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-client status: ``statut``, ``nb_personnes`` (on
+        ``start``), ``nb_convertis``, ``taux_conversion`` (0–1),
+        ``budget_alloue_eur``, ``cout_par_conversion_eur`` (NaN without any
+        conversion) and ``priorite`` (1 = cheapest to convert, target first;
+        equal costs share a rank; no conversion comes last). Sorted by priority,
+        then by the course's status order.
+
+    Raises
+    ------
+    ValueError
+        Missing column, or ``start`` not before ``end``.
+    """
+    require_columns(spend, ["mois", "depense_eur"], "les dépenses marketing")
+    matrix = transition_matrix(history, start, end)
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    months = pd.to_datetime(spend["mois"])
+    budget = float(spend.loc[(months >= start) & (months < end), "depense_eur"].sum())
+    targets = [s for s in STATUSES if s != "client"]
+    people = matrix.loc[targets].sum(axis=1)
+    converted = matrix.loc[targets, "client"]
+    n_targets = people.sum()
+    out = pd.DataFrame({
+        "statut": targets,
+        "nb_personnes": people.to_numpy().astype(int),
+        "nb_convertis": converted.to_numpy().astype(int),
+    })
+    out["taux_conversion"] = (out["nb_convertis"] / out["nb_personnes"].replace(0, np.nan)).round(3)
+    out["budget_alloue_eur"] = (budget * out["nb_personnes"] / n_targets if n_targets
+                                else 0.0 * out["nb_personnes"]).round(2)
+    out["cout_par_conversion_eur"] = (
+        out["budget_alloue_eur"] / out["nb_convertis"].replace(0, np.nan)).round(2)
+    out["priorite"] = out["cout_par_conversion_eur"].rank(method="min", na_option="bottom").astype(int)
+    out["_order"] = range(len(out))
+    out = out.sort_values(["priorite", "_order"]).drop(columns="_order")
+    return out.reset_index(drop=True)

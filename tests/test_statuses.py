@@ -1,0 +1,217 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from parcours_helpers import statuses as st  # noqa: E402
+from parcours_helpers.datasets import STATUSES  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _people():
+    return pd.DataFrame({"id_personne": ["P6", "P1", "P2", "P3", "P4", "P5", "P7"]})
+
+
+def _orders():
+    return pd.DataFrame({
+        "id_personne": ["P1", "P1", "P2"],
+        "date_commande": pd.to_datetime(["2023-05-01 10:00", "2024-06-01 10:00",
+                                         "2024-12-31 23:00"]),
+    })
+
+
+def _survey():
+    # P1 ordered but says "aucun" besoin: the order wins (rule 1).
+    # P3 buys elsewhere with a rare need: buying elsewhere wins (rule 2).
+    return pd.DataFrame({
+        "id_personne": ["P1", "P3", "P4", "P5", "P6"],
+        "date_reponse": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01",
+                                        "2024-05-01"]),
+        "besoin": ["aucun", "rare", "aucun", "rare", "régulier"],
+        "achete_ailleurs": [False, True, False, False, False],
+    })
+
+
+def test_classify_applies_the_rules_in_order():
+    c = st.classify(_people(), _orders(), _survey()).set_index("id_personne")
+    assert c["statut"].astype(str).to_dict() == {
+        "P1": "client",
+        "P2": "client",
+        "P3": "consommateur concurrent",
+        "P4": "non-consommateur absolu",
+        "P5": "non-consommateur relatif",
+        "P6": "prospect",
+        "P7": "prospect",
+    }
+    assert c.loc["P6", "regle"] == 5 and c.loc["P7", "regle"] == 6  # P7 never answered
+    assert c.loc["P1", "nb_commandes"] == 2 and c.loc["P7", "nb_commandes"] == 0
+    assert pd.isna(c.loc["P7", "besoin"]) and pd.isna(c.loc["P7", "achete_ailleurs"])
+    assert list(c["statut"].cat.categories) == STATUSES
+
+
+def test_classify_at_an_earlier_date_ignores_later_orders_and_answers():
+    c = st.classify(_people(), _orders(), _survey(), at="2024-03-01").set_index("id_personne")
+    assert c.loc["P1", "nb_commandes"] == 1
+    assert c.loc["P2", "statut"] == "prospect" and c.loc["P2", "regle"] == 6
+    assert c.loc["P4", "regle"] == 6  # answered on 2024-03-01: not strictly before
+    assert c.loc["P3", "statut"] == "consommateur concurrent"
+
+
+def test_classify_latest_answer_wins_and_same_day_tie_takes_highest_need():
+    survey = pd.DataFrame({
+        "id_personne": ["P1", "P1", "P2", "P2"],
+        "date_reponse": pd.to_datetime(["2023-01-01", "2024-01-01", "2024-01-01", "2024-01-01"]),
+        "besoin": ["régulier", "aucun", "régulier", "rare"],
+        "achete_ailleurs": [False, False, False, False],
+    })
+    people = pd.DataFrame({"id_personne": ["P1", "P2"]})
+    no_orders = _orders().iloc[0:0]
+    c = st.classify(people, no_orders, survey).set_index("id_personne")
+    assert c.loc["P1", "statut"] == "non-consommateur absolu"
+    assert c.loc["P2", "statut"] == "prospect"
+    c2 = st.classify(people, no_orders, survey.iloc[::-1]).set_index("id_personne")
+    assert c2["statut"].equals(c["statut"])
+
+
+def test_classify_empty_people_and_bad_input():
+    assert st.classify(_people().iloc[0:0], _orders(), _survey()).empty
+    with pytest.raises(ValueError, match="« achete_ailleurs »"):
+        st.classify(_people(), _orders(), _survey().drop(columns="achete_ailleurs"))
+    bad = _survey()
+    bad.loc[0, "besoin"] = "souvent"
+    with pytest.raises(ValueError, match="« souvent »"):
+        st.classify(_people(), _orders(), bad)
+    with pytest.raises(ValueError, match="plusieurs fois.*« P1 »"):
+        st.classify(pd.concat([_people(), _people().iloc[[1]]]), _orders(), _survey())
+
+
+def test_rules_table_matches_rules():
+    r = st.rules_table()
+    assert r["ordre"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert r["statut"].iloc[0] == "client" and set(r["statut"]) == set(STATUSES)
+
+
+def test_status_counts_lists_every_status():
+    c = st.classify(_people(), _orders(), _survey())
+    counts = st.status_counts(c).set_index("statut")
+    assert list(counts.index) == STATUSES
+    assert counts.loc["client", "nb_personnes"] == 2
+    assert counts.loc["prospect", "part"] == round(2 / 7, 3)
+    assert counts["nb_personnes"].sum() == 7
+    empty = st.status_counts(c.iloc[0:0])
+    assert (empty["nb_personnes"] == 0).all() and empty["part"].isna().all()
+    with pytest.raises(ValueError, match="« fan »"):
+        st.status_counts(pd.DataFrame({"statut": ["fan"]}))
+
+
+def _history():
+    return pd.DataFrame({
+        "id_personne": ["A", "A", "B", "C", "C", "D", "E", "E"],
+        "date_effet": pd.to_datetime(["2023-01-01", "2023-06-01", "2023-01-01", "2023-01-01",
+                                      "2024-02-01", "2024-03-01", "2023-01-01", "2023-01-01"]),
+        "statut": ["prospect", "client", "prospect", "non-consommateur relatif", "client",
+                   "prospect", "consommateur concurrent", "consommateur concurrent"],
+    })
+
+
+def test_status_at_reads_the_last_change():
+    s = st.status_at(_history(), "2023-12-31").set_index("id_personne")["statut"].astype(str)
+    assert s.to_dict() == {"A": "client", "B": "prospect", "C": "non-consommateur relatif",
+                           "E": "consommateur concurrent"}
+    # a change dated on the day already holds
+    assert st.status_at(_history(), "2023-06-01").set_index("id_personne").loc["A", "statut"] == "client"
+    assert st.status_at(_history(), "2022-01-01").empty
+
+
+def test_transition_matrix_counts_moves_and_newcomers():
+    m = st.transition_matrix(_history(), "2023-01-01", "2025-01-01")
+    assert list(m.index) == [st.ABSENT, *STATUSES] and list(m.columns) == STATUSES
+    assert m.loc["prospect", "client"] == 1 and m.loc["prospect", "prospect"] == 1
+    assert m.loc["non-consommateur relatif", "client"] == 1
+    assert m.loc[st.ABSENT, "prospect"] == 1  # D joined in 2024
+    assert m.loc["consommateur concurrent", "consommateur concurrent"] == 1
+    assert m.to_numpy().sum() == 5
+    shares = st.transition_matrix(_history(), "2023-01-01", "2025-01-01", normalize=True)
+    assert shares.loc["prospect", "client"] == 0.5
+    assert shares.loc["client"].isna().all()  # nobody was a client on day one
+
+
+def test_transition_matrix_refuses_dates_in_wrong_order_and_handles_empty():
+    with pytest.raises(ValueError, match="précéder"):
+        st.transition_matrix(_history(), "2024-01-01", "2023-01-01")
+    m = st.transition_matrix(_history().iloc[0:0], "2023-01-01", "2024-01-01")
+    assert m.shape == (6, 5) and m.to_numpy().sum() == 0
+
+
+def test_plot_status_flow_draws_one_band_per_nonzero_move():
+    m = st.transition_matrix(_history(), "2023-01-01", "2025-01-01")
+    ax = st.plot_status_flow(m, "janv. 2023", "janv. 2025")
+    assert len(ax.collections) == int((m.to_numpy() > 0).sum())
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["janv. 2023", "janv. 2025"]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == [f"{st.ABSENT} (1)", "consommateur concurrent (1)", "prospect (2)",
+                     "non-consommateur relatif (1)",  # left column, then right column
+                     "client (2)", "consommateur concurrent (1)", "prospect (2)"]
+    assert ax.get_title()
+    with pytest.raises(ValueError, match="transition_matrix"):
+        st.plot_status_flow(m * -1)
+
+
+def test_plot_status_flow_empty_matrix():
+    m = st.transition_matrix(_history().iloc[0:0], "2023-01-01", "2024-01-01")
+    ax = st.plot_status_flow(m)
+    assert not ax.collections and not ax.texts
+
+
+def _spend():
+    return pd.DataFrame({
+        "mois": pd.to_datetime(["2022-12-01", "2023-01-01", "2023-02-01", "2025-01-01"]),
+        "canal_marketing": ["blog", "blog", "radio", "blog"],
+        "depense_eur": [999.0, 200.0, 100.0, 999.0],
+    })
+
+
+def test_conversion_cost_shares_budget_per_head_and_ranks():
+    c = st.conversion_cost_by_status(_history(), _spend(), "2023-01-01", "2025-01-01")
+    c = c.set_index("statut")
+    # 300 € over the 4 non-clients of day one (A, B, C, E): 75 € per head
+    assert c.loc["prospect", "nb_personnes"] == 2 and c.loc["prospect", "nb_convertis"] == 1
+    assert c.loc["prospect", "budget_alloue_eur"] == 150.0
+    assert c.loc["prospect", "cout_par_conversion_eur"] == 150.0
+    assert c.loc["non-consommateur relatif", "cout_par_conversion_eur"] == 75.0
+    assert c.loc["non-consommateur relatif", "priorite"] == 1
+    assert c.loc["prospect", "priorite"] == 2
+    # no conversion: cost undefined, last; empty statuses too
+    assert np.isnan(c.loc["consommateur concurrent", "cout_par_conversion_eur"])
+    assert c.loc["consommateur concurrent", "priorite"] == 3
+    assert c.loc["non-consommateur absolu", "nb_personnes"] == 0
+    assert c["budget_alloue_eur"].sum() == 300.0
+    assert "client" not in c.index
+
+
+def test_conversion_cost_ties_share_a_rank():
+    hist = pd.DataFrame({
+        "id_personne": ["A", "A", "B", "B"],
+        "date_effet": pd.to_datetime(["2023-01-01", "2023-05-01", "2023-01-01", "2023-05-01"]),
+        "statut": ["prospect", "client", "consommateur concurrent", "client"],
+    })
+    c = st.conversion_cost_by_status(hist, _spend(), "2023-01-01", "2024-01-01")
+    top = c[c["priorite"] == 1]
+    assert top["statut"].tolist() == ["consommateur concurrent", "prospect"]
+    assert (top["cout_par_conversion_eur"] == 150.0).all()
+
+
+def test_conversion_cost_missing_column_and_empty_history():
+    with pytest.raises(ValueError, match="« depense_eur »"):
+        st.conversion_cost_by_status(_history(), _spend().drop(columns="depense_eur"),
+                                     "2023-01-01", "2025-01-01")
+    c = st.conversion_cost_by_status(_history().iloc[0:0], _spend(), "2023-01-01", "2025-01-01")
+    assert (c["nb_personnes"] == 0).all() and (c["budget_alloue_eur"] == 0).all()
