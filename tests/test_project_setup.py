@@ -28,7 +28,8 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     conda = set()
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     for line in text.split("dependencies:", 1)[1].splitlines():
-        m = re.match(r"^\s{2}- ([A-Za-z0-9_.\-]+)", line)
+        m = re.match(r"^\s{2}- ([A-Za-z0-9_.\-]+)", line) or re.match(
+            r"^\s{6}- ([A-Za-z][A-Za-z0-9_.\-]*)", line)  # the pip: sub-list
         if m and m.group(1) not in {"python", "pip"}:
             conda.add(m.group(1).lower())
     assert conda == wanted, (
@@ -42,7 +43,7 @@ def test_environment_yml_pins_lower_bounds_like_pyproject():
     reqs = project["dependencies"] + project["optional-dependencies"]["test"]
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     for r in reqs:
-        assert f"  - {r}\n" in text, f"environment.yml n'a pas la même contrainte : {r}"
+        assert f"  - {r}\n" in text or f"      - {r}\n" in text, f"environment.yml n'a pas la même contrainte : {r}"
 
 
 def test_required_layout_exists():
