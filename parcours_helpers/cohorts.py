@@ -272,7 +272,8 @@ def plot_retention(table: pd.DataFrame, sizes: pd.Series | None = None, ax=None,
     sns.heatmap(pd.DataFrame(values, index=rows, columns=columns), ax=ax, cmap="Blues",
                 vmin=0, vmax=top if top > 0 else 1, xticklabels=columns, yticklabels=rows,
                 annot=labels if annot else False, fmt="",
-                annot_kws={"fontsize": 7}, linewidths=0.5, linecolor="white",
+                annot_kws={"fontsize": 9 if table.shape[1] <= 13 else 7}, linewidths=0.5,
+                linecolor="white",
                 cbar_kws={"format": FuncFormatter(
                     lambda v, _p: style.french_number(100 * v, 0, "%")),
                     "label": "part de la cohorte (%)"})

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from parcours_helpers import style
 from parcours_helpers.datasets import FUNNEL_STEPS
@@ -36,6 +37,8 @@ LOAD_TIME_EDGES = (0.0, 1.0, 2.0, 3.0, 5.0, math.inf)
 _Z95 = 1.959964
 #: Base colour of the funnel bars (the "virtual" colour of the course).
 _BAR_COLOUR = style.FORM_COLOURS["virtuel"]
+#: Colour of each device in the figures of the chapter.
+DEVICE_COLOURS = {"mobile": "#d9822b", "ordinateur": "#1f6fb4", "tablette": "#7f8c8d"}
 
 
 # ---------------------------------------------------------------------------
@@ -386,32 +389,73 @@ def load_time_band(seconds: pd.Series, edges: Sequence[float] = LOAD_TIME_EDGES)
 
 def conversion_by_load_time(sessions: pd.DataFrame,
                             edges: Sequence[float] = LOAD_TIME_EDGES,
-                            step: str = "commande") -> pd.DataFrame:
+                            step: str = "commande", within: str | None = None) -> pd.DataFrame:
     """Conversion rate by page load-time band, with the sessions of each band.
+
+    Slow pages are often slow for a reason that also lowers conversion (mobile
+    phones load slower *and* convert less): ``within`` splits the comparison
+    by such a column, so that speed is compared between sessions of the same
+    device.
 
     Parameters
     ----------
     sessions : pandas.DataFrame
-        One row per session, columns ``etape_max`` and ``temps_chargement_s``.
+        One row per session, columns ``etape_max``, ``temps_chargement_s`` and,
+        if given, ``within``.
     edges : sequence of float
         Band edges in seconds (see :func:`load_time_band`).
     step : str
         The step that counts as a conversion, default « commande ».
+    within : str, optional
+        Column to compare within (e.g. ``"appareil"``): one block of bands per
+        value, in category (or sorted) order.
 
     Returns
     -------
     pandas.DataFrame
-        One row per band (every band, even an empty one), columns
-        ``tranche_chargement`` and those of :func:`conversion_by`.
+        One row per band (every band, even an empty one; per group if
+        ``within``), columns ``within`` (if given), ``tranche_chargement`` and
+        ``sessions``, ``conversions``, ``taux_conversion``, ``ic_bas``,
+        ``ic_haut`` as in :func:`conversion_by`.
 
     Raises
     ------
     ValueError
-        Missing column, bad load times or edges, unknown step.
+        Missing column, bad load times or edges, unknown step, a session
+        without value in ``within``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"etape_max": ["commande", "visite", "commande", "visite"],
+    ...                   "temps_chargement_s": [0.5, 4.0, 1.2, 1.8],
+    ...                   "appareil": ["mobile", "mobile", "ordinateur", "ordinateur"]})
+    >>> t = conversion_by_load_time(s, edges=(0, 2, math.inf), within="appareil")
+    >>> t[["appareil", "tranche_chargement", "sessions", "taux_conversion"]]
+         appareil tranche_chargement  sessions  taux_conversion
+    0      mobile              < 2 s         1              1.0
+    1      mobile              > 2 s         1              0.0
+    2  ordinateur              < 2 s         2              0.5
+    3  ordinateur              > 2 s         0              NaN
     """
-    require_columns(sessions, ["etape_max", "temps_chargement_s"], _SESSIONS)
+    require_columns(sessions, ["etape_max", "temps_chargement_s"] + ([within] if within else []),
+                    _SESSIONS)
     bands = load_time_band(sessions["temps_chargement_s"], edges)
-    return conversion_by(sessions.assign(tranche_chargement=bands), "tranche_chargement", step)
+    banded = sessions.assign(tranche_chargement=bands)
+    if within is None:
+        return conversion_by(banded, "tranche_chargement", step)
+    groups = _group_values(sessions, within)
+    parts = []
+    for level in _group_levels(groups):
+        part = conversion_by(banded[(groups == level).to_numpy()], "tranche_chargement", step)
+        part.insert(0, within, level)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        {within: [], "tranche_chargement": [], "sessions": [], "conversions": [],
+         "taux_conversion": [], "ic_bas": [], "ic_haut": []})
+    if isinstance(groups.dtype, pd.CategoricalDtype):
+        out[within] = pd.Categorical(out[within], categories=groups.cat.categories,
+                                     ordered=groups.cat.ordered)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -553,6 +597,65 @@ def plot_conversion(table: pd.DataFrame, by: str, ax=None, title: str | None = N
     style.format_axis(ax, "y", "%")
     ax.grid(axis="x", visible=False)
     style.titles(ax, title or f"Taux de conversion par {by}", xlabel or by,
+                 "taux de conversion (%)")
+    return ax
+
+
+def plot_conversion_lines(table: pd.DataFrame, x: str, hue: str, ax=None,
+                          title: str | None = None, xlabel: str | None = None,
+                          colours: dict[str, str] | None = None):
+    """One line per group of a conversion rate along ordered bands, with intervals.
+
+    Meant for ``conversion_by_load_time(sessions, within="appareil")``: one
+    line per device across the load-time bands, so that speed is compared
+    within each device. Points of bands without session are left out.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``x``, ``hue``, ``taux_conversion``, ``ic_bas`` and ``ic_haut``.
+    x : str
+        The band column (e.g. ``"tranche_chargement"``), drawn in its order.
+    hue : str
+        The group column (e.g. ``"appareil"``): one line each.
+    ax : matplotlib.axes.Axes, optional
+    title, xlabel : str, optional
+        French title and x-axis label (with the unit).
+    colours : dict, optional
+        Group → colour; default :data:`DEVICE_COLOURS`, then the seaborn palette.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines of ``taux_conversion`` (y axis in %) with shaded 95 % intervals.
+
+    Raises
+    ------
+    ValueError
+        A column is missing.
+    """
+    require_columns(table, [x, hue, "taux_conversion", "ic_bas", "ic_haut"],
+                    "le tableau de conversion (sortie de conversion_by_load_time)")
+    if ax is None:
+        _fig, ax = style.new_figure()
+    bands = _group_levels(table[x])
+    position = {str(b): i for i, b in enumerate(bands)}
+    levels = _group_levels(table[hue])
+    colours = {**DEVICE_COLOURS, **(colours or {})}
+    spare = iter(sns.color_palette("deep", len(levels)))
+    for level in levels:
+        part = table[(table[hue] == level) & table["taux_conversion"].notna()]
+        xs = [position[str(b)] for b in part[x]]
+        colour = colours.get(str(level)) or next(spare)
+        ax.plot(xs, part["taux_conversion"], marker="o", linewidth=2.5, color=colour,
+                label=str(level))
+        ax.fill_between(xs, part["ic_bas"], part["ic_haut"], color=colour, alpha=0.15,
+                        linewidth=0)
+    ax.set_xticks(range(len(bands)), [str(b) for b in bands])
+    ax.set_ylim(bottom=0)
+    style.format_axis(ax, "y", "%")
+    ax.legend(title=hue, fontsize="x-small", title_fontsize="x-small")
+    style.titles(ax, title or f"Taux de conversion par {x} et par {hue}", xlabel or x,
                  "taux de conversion (%)")
     return ax
 
@@ -709,3 +812,45 @@ def checklist_priorities(grid: pd.DataFrame) -> pd.DataFrame:
     out = out[scores < max(CHECKLIST_SCORES)]
     return out.sort_values("points_manquants", ascending=False, kind="stable").reset_index(
         drop=True)
+
+
+def score_by_theme(grid: pd.DataFrame) -> pd.DataFrame:
+    """Weighted score of a filled grid, theme by theme, to see where the site is weak.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        A scored grid (see :func:`score_checklist`) with a ``theme`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme, in the grid's order of first appearance, columns
+        ``theme``, ``criteres`` (number of criteria), ``points`` (sum of
+        ``poids × score``), ``points_max`` (sum of ``poids × 2``) and
+        ``score`` (``points / points_max``, 0 to 1).
+
+    Raises
+    ------
+    ValueError
+        As :func:`score_checklist`, or the ``theme`` column is missing.
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame({"theme": ["Mobile", "Mobile", "Sécurité"], "critere": ["a", "b", "c"],
+    ...                      "poids": [3, 1, 2], "score": [2, 0, 1]})
+    >>> score_by_theme(grid)
+          theme  criteres  points  points_max  score
+    0    Mobile         2     6.0         8.0   0.75
+    1  Sécurité         1     2.0         4.0   0.50
+    """
+    require_columns(grid, ["theme"], "la grille")
+    weights, scores = _checked_scores(grid)
+    parts = pd.DataFrame({"theme": grid["theme"].to_numpy(),
+                          "points": (weights * scores).to_numpy(),
+                          "points_max": (weights * max(CHECKLIST_SCORES)).to_numpy()})
+    out = parts.groupby("theme", sort=False).agg(criteres=("points", "size"),
+                                                 points=("points", "sum"),
+                                                 points_max=("points_max", "sum")).reset_index()
+    out["score"] = out["points"] / out["points_max"]
+    return out

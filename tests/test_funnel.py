@@ -288,3 +288,66 @@ def test_checklist_priorities_rank_missing_points():
     assert prio["critere"].tolist() == ["c", "a", "b"]
     assert prio["points_manquants"].tolist() == [4, 3, 2]
     assert funnel.checklist_priorities(scored([2, 2, 2])).empty
+
+
+# --- speed compared within a device ------------------------------------------------
+
+def test_conversion_by_load_time_within_device_keeps_every_band_of_every_device():
+    s = sessions(["commande", "visite", "commande", "visite", "commande"],
+                 temps_chargement_s=[0.5, 4.0, 1.2, 1.8, 6.0],
+                 appareil=["mobile", "mobile", "ordinateur", "ordinateur", "mobile"])
+    c = funnel.conversion_by_load_time(s, edges=(0, 2, math.inf), within="appareil")
+    assert list(c.columns[:2]) == ["appareil", "tranche_chargement"]
+    assert c["appareil"].tolist() == ["mobile", "mobile", "ordinateur", "ordinateur"]
+    assert c["tranche_chargement"].astype(str).tolist() == ["< 2 s", "> 2 s"] * 2
+    # mobile: fast 1/1, slow 1/2; ordinateur: fast 1/2, slow none
+    assert c["sessions"].tolist() == [1, 2, 2, 0]
+    assert c["conversions"].tolist() == [1, 1, 1, 0]
+    np.testing.assert_allclose(c["taux_conversion"], [1.0, 0.5, 0.5, NAN])
+    assert c["sessions"].sum() == len(s)
+
+
+def test_conversion_by_load_time_within_rejects_a_missing_group_or_column():
+    s = sessions(["commande", "visite"], temps_chargement_s=[0.5, 4.0], appareil=["mobile", None])
+    with pytest.raises(ValueError, match="1 session\\(s\\) n'ont pas de valeur"):
+        funnel.conversion_by_load_time(s, within="appareil")
+    with pytest.raises(ValueError, match="« appareil »"):
+        funnel.conversion_by_load_time(s.drop(columns="appareil"), within="appareil")
+
+
+def test_plot_conversion_lines_one_line_per_device_skipping_empty_bands():
+    s = sessions(["commande", "visite", "commande", "visite"],
+                 temps_chargement_s=[0.5, 4.0, 1.2, 1.8],
+                 appareil=["mobile", "mobile", "ordinateur", "ordinateur"])
+    c = funnel.conversion_by_load_time(s, edges=(0, 2, math.inf), within="appareil")
+    ax = funnel.plot_conversion_lines(c, "tranche_chargement", "appareil",
+                                      xlabel="temps de chargement (secondes)")
+    lines = ax.get_lines()
+    assert [ln.get_label() for ln in lines] == ["mobile", "ordinateur"]
+    assert list(lines[1].get_xdata()) == [0]  # the empty "> 2 s" band has no point
+    assert to_hex(lines[0].get_color()) == funnel.DEVICE_COLOURS["mobile"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["< 2 s", "> 2 s"]
+    assert "%" in ax.get_ylabel() and "secondes" in ax.get_xlabel()
+    plt.close("all")
+
+
+# --- the checklist by theme -------------------------------------------------------
+
+def test_score_by_theme_by_hand_and_consistent_with_the_total():
+    grid = pd.DataFrame({"theme": ["Mobile", "Sécurité", "Mobile"], "critere": ["a", "b", "c"],
+                         "poids": [3, 2, 1], "score": [2, 1, 0]})
+    t = funnel.score_by_theme(grid)
+    assert t["theme"].tolist() == ["Mobile", "Sécurité"]  # order of first appearance
+    assert t["criteres"].tolist() == [2, 1]
+    assert t["points"].tolist() == [6, 2] and t["points_max"].tolist() == [8, 4]
+    np.testing.assert_allclose(t["score"], [0.75, 0.5])
+    assert t["points"].sum() / t["points_max"].sum() == pytest.approx(
+        funnel.score_checklist(grid))
+
+
+def test_score_by_theme_checks_the_grid():
+    with pytest.raises(ValueError, match="« theme »"):
+        funnel.score_by_theme(scored([2, 1, 0]))
+    grid = funnel.site_checklist()
+    with pytest.raises(ValueError, match="sans note"):
+        funnel.score_by_theme(grid)
