@@ -92,15 +92,17 @@ _TABLE = "le tableau des parcours"
 
 def build_journeys(events: pd.DataFrame, orders: pd.DataFrame,
                    channel: str = "point_de_contact",
-                   exclude: tuple[str, ...] = ("livraison",)) -> pd.DataFrame:
+                   exclude: tuple[str, ...] = ("livraison",),
+                   exclude_stages: tuple[str, ...] = ("livraison",)) -> pd.DataFrame:
     """Cut each person's events into journeys that end with an order, or not.
 
     For each order, the journey is the person's touches strictly after their
     previous order (or since their first event) and strictly before this order;
     for each person who never ordered, the journey is all their touches.
     Events that belong to an order (``id_commande`` filled in) and the
-    touchpoints listed in ``exclude`` (what happens after the sale) are not
-    touches. Orders with no touch before them keep one touch named
+    touchpoints listed in ``exclude`` or at a stage listed in
+    ``exclude_stages`` (what happens after the sale: the parcel, the pick-up of
+    a click & collect order) are not touches. Orders with no touch before them keep one touch named
     ``"(aucun contact)"`` so that no order is silently dropped. Touches that
     follow a person's last order are not part of any journey.
 
@@ -114,6 +116,9 @@ def build_journeys(events: pd.DataFrame, orders: pd.DataFrame,
         The events' column to credit (default ``"point_de_contact"``).
     exclude : tuple of str
         Values of ``channel`` that are not touches.
+    exclude_stages : tuple of str
+        Stages (``etape``) whose events are not touches; used only when the
+        events have an ``etape`` column.
 
     Returns
     -------
@@ -130,8 +135,10 @@ def build_journeys(events: pd.DataFrame, orders: pd.DataFrame,
     """
     require_columns(events, ["id_personne", "horodatage", "id_commande", channel], "les événements")
     require_columns(orders, ["id_commande", "id_personne", "date_commande"], "les commandes")
-    touches = events.loc[events["id_commande"].isna() & ~events[channel].isin(exclude),
-                         ["id_personne", "horodatage", channel]]
+    keep = events["id_commande"].isna() & ~events[channel].isin(exclude)
+    if "etape" in events.columns:
+        keep &= ~events["etape"].astype(object).isin(exclude_stages)
+    touches = events.loc[keep, ["id_personne", "horodatage", channel]]
     touches = touches.rename(columns={channel: "canal"}).astype({"canal": str})
     touches = touches.sort_values(["id_personne", "horodatage"], kind="stable")
 

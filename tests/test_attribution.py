@@ -329,6 +329,26 @@ def test_build_journeys_cuts_at_each_order():
     assert j.loc[~j["converti"], "date_conversion"].isna().all()
 
 
+def test_build_journeys_leaves_out_post_sale_stages():
+    # A click & collect pick-up (stage « livraison », no order number) follows order O1:
+    # it must not become the first touch of the next order O2.
+    t = pd.Timestamp("2024-01-01 09:00:00")
+    events = pd.DataFrame({
+        "id_personne": ["P1"] * 5,
+        "horodatage": [t, t + DAY, t + 2 * DAY, t + 3 * DAY, t + 4 * DAY],
+        "point_de_contact": ["blog", "click & collect", "click & collect", "newsletter",
+                             "e-shop"],
+        "etape": ["découverte", "achat", "livraison", "fidélisation", "achat"],
+        "id_commande": [None, "O1", None, None, "O2"],
+    })
+    orders = pd.DataFrame({"id_commande": ["O1", "O2"], "id_personne": ["P1", "P1"],
+                           "date_commande": [t + DAY, t + 4 * DAY]})
+    paths = att.journey_paths(att.build_journeys(events, orders)).set_index("id_parcours")
+    assert paths["canaux"].to_dict() == {"O1": ("blog",), "O2": ("newsletter",)}
+    kept = att.journey_paths(att.build_journeys(events, orders, exclude_stages=()))
+    assert kept.set_index("id_parcours").loc["O2", "canaux"] == ("click & collect", "newsletter")
+
+
 def test_build_journeys_names_missing_columns():
     with pytest.raises(ValueError, match="événements"):
         att.build_journeys(pd.DataFrame({"id_personne": []}), pd.DataFrame())

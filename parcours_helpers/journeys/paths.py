@@ -120,19 +120,25 @@ def person_paths(events: pd.DataFrame, column: str = "etape", until_first_order:
         an order); one row per person with at least one event, sorted by
         ``id_personne``.
     """
-    require_columns(events, ["id_personne", "horodatage", "etape", "id_commande", column],
-                    _EVENTS)
-    e = events[["id_personne", "horodatage", "etape", "id_commande", column]].copy()
+    needed = list(dict.fromkeys(["id_personne", "horodatage", "etape", "id_commande", column]))
+    require_columns(events, needed, _EVENTS)
+    e = events[needed].copy()
     e["_commande"] = is_order(e)
     e = e.sort_values(["id_personne", "horodatage"], kind="stable")
     if until_first_order:
         # Orders seen before (and including) each event; keep events up to the first order.
         before = e.groupby("id_personne")["_commande"].cumsum() - e["_commande"]
         e = e.loc[before == 0]
-    simplify = keep_first_appearance if distinct else collapse_repeats
-    grouped = e.groupby("id_personne", sort=True)
-    steps = grouped[column].agg(lambda s: tuple(simplify(s.astype(str))))
-    out = pd.DataFrame({"etapes": steps, "commande": grouped["_commande"].any()}).reset_index()
+    ordered = e.groupby("id_personne", sort=True)["_commande"].any()
+    e = e.assign(_valeur=e[column].astype(str))
+    if distinct:  # same as keep_first_appearance, person by person
+        e = e.drop_duplicates(["id_personne", "_valeur"])
+    else:  # same as collapse_repeats: drop a value equal to the one just before it
+        same = (e["_valeur"] == e["_valeur"].shift()) & (
+            e["id_personne"] == e["id_personne"].shift())
+        e = e.loc[~same]
+    steps = e.groupby("id_personne", sort=True)["_valeur"].agg(tuple)
+    out = pd.DataFrame({"etapes": steps, "commande": ordered}).reset_index()
     out["parcours"] = out["etapes"].map(ARROW.join)
     out["nb_etapes"] = out["etapes"].map(len)
     return out[["id_personne", "etapes", "parcours", "nb_etapes", "commande"]]
