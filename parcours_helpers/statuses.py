@@ -20,8 +20,11 @@ from .validation import require_columns
 
 #: The rules of :func:`classify`, in the order they are tried: the first that holds wins.
 RULES = [
+    ("consommateur concurrent",
+     "a commandé chez nous, mais a dit ensuite (après sa dernière commande) acheter ailleurs"),
     ("client", "a commandé chez nous au moins une fois"),
-    ("consommateur concurrent", "n'a pas commandé chez nous et dit acheter ce type de produit ailleurs"),
+    ("consommateur concurrent",
+     "n'a pas commandé chez nous et dit acheter ce type de produit ailleurs"),
     ("non-consommateur absolu", "dit n'avoir aucun besoin de ce type de produit"),
     ("non-consommateur relatif", "dit n'en avoir besoin que rarement"),
     ("prospect", "a un besoin occasionnel ou régulier, sans acheter ailleurs"),
@@ -53,18 +56,24 @@ def classify(people: pd.DataFrame, orders: pd.DataFrame, survey: pd.DataFrame,
 
     The rules of :data:`RULES` are tried in this order, the first that holds wins:
 
-    1. at least one order from us before ``at`` → ``client``;
-    2. survey says they buy this kind of product elsewhere (``achete_ailleurs``)
+    1. at least one order from us before ``at``, and a later survey answer
+       (dated after the last order) saying they buy this kind of product
+       elsewhere → ``consommateur concurrent`` (a client who left);
+    2. at least one order from us before ``at`` → ``client``;
+    3. survey says they buy this kind of product elsewhere (``achete_ailleurs``)
        → ``consommateur concurrent``;
-    3. survey need ``aucun`` → ``non-consommateur absolu``;
-    4. survey need ``rare`` → ``non-consommateur relatif``;
-    5. survey need ``occasionnel`` or ``régulier`` → ``prospect``;
-    6. no survey answer before ``at`` → ``prospect`` (we know nothing more;
-       column ``regle`` says so, so these people can be counted apart).
+    4. survey need ``aucun`` → ``non-consommateur absolu``;
+    5. survey need ``rare`` → ``non-consommateur relatif``;
+    6. survey need ``occasionnel`` or ``régulier`` → ``prospect``;
+    7. no order and no survey answer before ``at`` → ``prospect`` (we know
+       nothing more; column ``regle`` says so, so these people can be counted
+       apart).
 
     Buying elsewhere comes before the need, since someone who buys elsewhere has
-    a need, whatever they answered about it. Only answers dated before ``at``
-    count; with several, the latest wins (on the same day, the highest need).
+    a need, whatever they answered about it. Only orders and answers dated
+    before ``at`` count; with several answers, the latest wins (on the same day,
+    the highest need). An answer given before the last order says nothing about
+    leaving: the order came after it.
 
     Parameters
     ----------
@@ -85,8 +94,8 @@ def classify(people: pd.DataFrame, orders: pd.DataFrame, survey: pd.DataFrame,
     pandas.DataFrame
         ``id_personne``, ``nb_commandes``, ``besoin`` (NaN without answer),
         ``achete_ailleurs`` (NaN without answer), ``statut`` (categorical in the
-        order of ``STATUSES``) and ``regle`` (number of the rule applied, 1–6),
-        sorted by ``id_personne``.
+        order of ``STATUSES``) and ``regle`` (number of the rule applied, 1–7,
+        see :func:`rules_table`), sorted by ``id_personne``.
 
     Raises
     ------
@@ -107,8 +116,9 @@ def classify(people: pd.DataFrame, orders: pd.DataFrame, survey: pd.DataFrame,
                          + ". Valeurs attendues : " + ", ".join(f"« {n} »" for n in _NEEDS) + ".")
     at = _as_date(at)
 
-    n_orders = orders.loc[pd.to_datetime(orders["date_commande"]) < at].groupby(
-        "id_personne").size()
+    past = orders.loc[pd.to_datetime(orders["date_commande"]) < at]
+    n_orders = past.groupby("id_personne").size()
+    last_order = pd.to_datetime(past["date_commande"]).groupby(past["id_personne"]).max()
     answers = survey.loc[pd.to_datetime(survey["date_reponse"]) < at,
                          ["id_personne", "date_reponse", "besoin", "achete_ailleurs"]].copy()
     answers["_need"] = answers["besoin"].astype(object).map({n: i for i, n in enumerate(_NEEDS)})
@@ -120,8 +130,13 @@ def classify(people: pd.DataFrame, orders: pd.DataFrame, survey: pd.DataFrame,
     out["besoin"] = out["id_personne"].map(last["besoin"].astype(object))
     out["achete_ailleurs"] = out["id_personne"].map(last["achete_ailleurs"].astype(object))
     answered = out["id_personne"].isin(last.index)
+    answer_day = out["id_personne"].map(pd.to_datetime(last["date_reponse"]).astype(object))
+    order_day = out["id_personne"].map(last_order.astype(object))
+    after = pd.to_datetime(answer_day) > pd.to_datetime(order_day)  # NaT compares False
+    left_after_buying = (out["nb_commandes"] > 0) & out["achete_ailleurs"].eq(True) & after
 
     conditions = [
+        left_after_buying,
         out["nb_commandes"] > 0,
         out["achete_ailleurs"].eq(True),
         out["besoin"].eq("aucun"),
@@ -385,3 +400,111 @@ def conversion_cost_by_status(history: pd.DataFrame, spend: pd.DataFrame, start,
     out["_order"] = range(len(out))
     out = out.sort_values(["priorite", "_order"]).drop(columns="_order")
     return out.reset_index(drop=True)
+
+
+def status_over_time(history: pd.DataFrame, start, end, freq: str = "MS") -> pd.DataFrame:
+    """Count the people of each status on a series of dates (statuses change at any time).
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        The ``statuts`` table (see :func:`status_at`).
+    start, end : date-like
+        First and last date (both included when they fall on the grid).
+    freq : str
+        Spacing of the dates, a pandas frequency: ``"MS"`` (first day of each
+        month, default), ``"QS"`` (quarters), ``"7D"``…
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per date (index ``date``), one column per status in the course's
+        order (numbers of people in the base on that date; 0 when none).
+
+    Raises
+    ------
+    ValueError
+        Missing column, unknown status, or ``start`` after ``end``.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if start > end:
+        raise ValueError(f"La date de début ({start.date()}) doit précéder la date de fin "
+                         f"({end.date()}).")
+    dates = pd.date_range(start, end, freq=freq)
+    rows = [status_at(history, d)["statut"].value_counts().reindex(STATUSES, fill_value=0)
+            for d in dates]
+    table = pd.DataFrame(rows, index=pd.DatetimeIndex(dates, name="date"), columns=STATUSES)
+    table.columns.name = None
+    return table.fillna(0).astype(int)
+
+
+def plot_status_over_time(table: pd.DataFrame, ax=None,
+                          title: str = "Combien de personnes dans chaque statut, mois par mois"):
+    """Draw :func:`status_over_time` as stacked areas, one colour per status.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Dates as index, statuses as columns (numbers of people).
+    ax : matplotlib.axes.Axes, optional
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    require_columns(table, STATUSES, "le tableau des statuts dans le temps")
+    if ax is None:
+        _fig, ax = style.new_figure(12, 6)
+    colours = [style.STATUS_COLOURS[s] for s in STATUSES]
+    ax.stackplot(table.index, *[table[s].to_numpy() for s in STATUSES], labels=STATUSES,
+                 colors=colours, alpha=0.9)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    if len(table):
+        ax.set_xlim(table.index.min(), table.index.max())
+    style.format_dates(ax, "x", interval=3)
+    style.format_axis(ax, "y")
+    ax.tick_params(axis="x", labelrotation=45)
+    return style.titles(ax, title, "date", "personnes")
+
+
+def plot_transition_matrix(matrix: pd.DataFrame, ax=None,
+                           title: str = "D'un statut à l'autre"):
+    """Draw a transition matrix as a heatmap: rows = status at start, columns = at end.
+
+    Each cell shows the number of people; its colour shows the share of its row
+    (so a small row, such as the newcomers, is as readable as a large one).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Counts from :func:`transition_matrix` (without ``normalize``).
+    ax : matplotlib.axes.Axes, optional
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not isinstance(matrix, pd.DataFrame) or (matrix.to_numpy() < 0).any():
+        raise ValueError("La matrice de transitions doit être un tableau de nombres de personnes "
+                         "(celui que renvoie transition_matrix, sans normalize).")
+    if ax is None:
+        _fig, ax = style.new_figure(12, 6.5)
+    counts = matrix.to_numpy(dtype=float)
+    totals = counts.sum(axis=1, keepdims=True)
+    shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for i in range(counts.shape[0]):
+        for j in range(counts.shape[1]):
+            colour = "white" if shares[i, j] > 0.6 else "#222222"
+            ax.text(j, i, style.french_number(counts[i, j]), ha="center", va="center",
+                    color=colour, fontsize=13)
+    ax.set_xticks(range(counts.shape[1]), [c.replace(" ", "\n", 1) for c in matrix.columns],
+                  fontsize=11)
+    ax.set_yticks(range(counts.shape[0]), list(matrix.index), fontsize=12)
+    ax.grid(False)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    return style.titles(ax, title, "statut à la fin", "statut au début")

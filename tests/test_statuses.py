@@ -51,7 +51,8 @@ def test_classify_applies_the_rules_in_order():
         "P6": "prospect",
         "P7": "prospect",
     }
-    assert c.loc["P6", "regle"] == 5 and c.loc["P7", "regle"] == 6  # P7 never answered
+    assert c.loc["P6", "regle"] == 6 and c.loc["P7", "regle"] == 7  # P7 never answered
+    assert c.loc["P1", "regle"] == 2 and c.loc["P3", "regle"] == 3
     assert c.loc["P1", "nb_commandes"] == 2 and c.loc["P7", "nb_commandes"] == 0
     assert pd.isna(c.loc["P7", "besoin"]) and pd.isna(c.loc["P7", "achete_ailleurs"])
     assert list(c["statut"].cat.categories) == STATUSES
@@ -60,8 +61,8 @@ def test_classify_applies_the_rules_in_order():
 def test_classify_at_an_earlier_date_ignores_later_orders_and_answers():
     c = st.classify(_people(), _orders(), _survey(), at="2024-03-01").set_index("id_personne")
     assert c.loc["P1", "nb_commandes"] == 1
-    assert c.loc["P2", "statut"] == "prospect" and c.loc["P2", "regle"] == 6
-    assert c.loc["P4", "regle"] == 6  # answered on 2024-03-01: not strictly before
+    assert c.loc["P2", "statut"] == "prospect" and c.loc["P2", "regle"] == 7
+    assert c.loc["P4", "regle"] == 7  # answered on 2024-03-01: not strictly before
     assert c.loc["P3", "statut"] == "consommateur concurrent"
 
 
@@ -81,6 +82,35 @@ def test_classify_latest_answer_wins_and_same_day_tie_takes_highest_need():
     assert c2["statut"].equals(c["statut"])
 
 
+def test_classify_client_who_says_later_he_buys_elsewhere_has_left():
+    people = pd.DataFrame({"id_personne": ["A", "B", "C", "D"]})
+    orders = pd.DataFrame({
+        "id_personne": ["A", "B", "C", "C", "D"],
+        "date_commande": pd.to_datetime(["2023-03-01 10:00", "2023-03-01 10:00",
+                                         "2023-03-01 10:00", "2024-09-01 10:00",
+                                         "2024-06-01 10:00"]),
+    })
+    survey = pd.DataFrame({
+        "id_personne": ["A", "B", "C", "D"],
+        "date_reponse": pd.to_datetime(["2024-05-01", "2024-05-01", "2024-05-01",
+                                        "2024-06-01"]),
+        "besoin": ["occasionnel", "occasionnel", "occasionnel", "régulier"],
+        "achete_ailleurs": [True, False, True, True],
+    })
+    c = st.classify(people, orders, survey).set_index("id_personne")
+    # A: ordered, then said he buys elsewhere -> left (rule 1)
+    assert c.loc["A", "statut"] == "consommateur concurrent" and c.loc["A", "regle"] == 1
+    # B: ordered, still buys only here -> client
+    assert c.loc["B", "statut"] == "client" and c.loc["B", "regle"] == 2
+    # C: said "elsewhere" in May, but ordered again in September -> client again
+    assert c.loc["C", "statut"] == "client" and c.loc["C", "nb_commandes"] == 2
+    # D: answer on the day of the order is not "after" it -> client
+    assert c.loc["D", "statut"] == "client"
+    # before C's second order, C had left
+    early = st.classify(people, orders, survey, at="2024-08-01").set_index("id_personne")
+    assert early.loc["C", "statut"] == "consommateur concurrent"
+
+
 def test_classify_empty_people_and_bad_input():
     assert st.classify(_people().iloc[0:0], _orders(), _survey()).empty
     with pytest.raises(ValueError, match="« achete_ailleurs »"):
@@ -95,8 +125,10 @@ def test_classify_empty_people_and_bad_input():
 
 def test_rules_table_matches_rules():
     r = st.rules_table()
-    assert r["ordre"].tolist() == [1, 2, 3, 4, 5, 6]
-    assert r["statut"].iloc[0] == "client" and set(r["statut"]) == set(STATUSES)
+    assert r["ordre"].tolist() == [1, 2, 3, 4, 5, 6, 7]
+    assert r["statut"].tolist()[:2] == ["consommateur concurrent", "client"]
+    assert set(r["statut"]) == set(STATUSES)
+    assert r["condition"].str.len().gt(10).all()
 
 
 def test_status_counts_lists_every_status():
@@ -215,3 +247,50 @@ def test_conversion_cost_missing_column_and_empty_history():
                                      "2023-01-01", "2025-01-01")
     c = st.conversion_cost_by_status(_history().iloc[0:0], _spend(), "2023-01-01", "2025-01-01")
     assert (c["nb_personnes"] == 0).all() and (c["budget_alloue_eur"] == 0).all()
+
+
+def test_status_over_time_counts_people_present_on_each_date():
+    t = st.status_over_time(_history(), "2023-01-01", "2024-04-01", freq="QS")
+    assert list(t.columns) == STATUSES
+    assert t.index[0] == pd.Timestamp("2023-01-01") and t.index[-1] == pd.Timestamp("2024-04-01")
+    first, last = t.iloc[0], t.iloc[-1]
+    # day one: A, B prospects; C relative; E competitor (listed twice, counted once)
+    assert first.to_dict() == {"client": 0, "consommateur concurrent": 1, "prospect": 2,
+                               "non-consommateur relatif": 1, "non-consommateur absolu": 0}
+    # April 2024: A and C clients, B and D prospects, E competitor
+    assert last.to_dict() == {"client": 2, "consommateur concurrent": 1, "prospect": 2,
+                              "non-consommateur relatif": 0, "non-consommateur absolu": 0}
+    assert t.loc["2023-07-01", "client"] == 1  # A converted on 2023-06-01
+    assert t.sum(axis=1).is_monotonic_increasing  # nobody leaves the base
+
+
+def test_status_over_time_empty_and_bad_dates():
+    t = st.status_over_time(_history().iloc[0:0], "2023-01-01", "2023-03-01")
+    assert t.shape == (3, 5) and t.to_numpy().sum() == 0
+    with pytest.raises(ValueError, match="précéder"):
+        st.status_over_time(_history(), "2024-01-01", "2023-01-01")
+    with pytest.raises(ValueError, match="« date_effet »"):
+        st.status_over_time(_history().drop(columns="date_effet"), "2023-01-01", "2023-03-01")
+
+
+def test_plot_status_over_time_draws_one_area_per_status():
+    t = st.status_over_time(_history(), "2023-01-01", "2024-04-01")
+    ax = st.plot_status_over_time(t)
+    assert len(ax.collections) == len(STATUSES)
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == STATUSES[::-1]
+    assert ax.get_ylabel() == "personnes"
+    with pytest.raises(ValueError, match="« prospect »"):
+        st.plot_status_over_time(t.drop(columns="prospect"))
+
+
+def test_plot_transition_matrix_writes_every_count():
+    m = st.transition_matrix(_history(), "2023-01-01", "2025-01-01")
+    ax = st.plot_transition_matrix(m)
+    texts = [t.get_text() for t in ax.texts]
+    assert len(texts) == m.size
+    assert texts[:5] == ["0", "0", "1", "0", "0"]  # newcomers: D is a prospect
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(m.index)
+    with pytest.raises(ValueError, match="transition_matrix"):
+        st.plot_transition_matrix(m * -1)
+    empty = st.transition_matrix(_history().iloc[0:0], "2023-01-01", "2024-01-01")
+    assert len(st.plot_transition_matrix(empty).texts) == empty.size
