@@ -508,3 +508,51 @@ def plot_transition_matrix(matrix: pd.DataFrame, ax=None,
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
     return style.titles(ax, title, "statut à la fin", "statut au début")
+
+
+def estimate_unknown(classified: pd.DataFrame) -> pd.DataFrame:
+    """Estimate the statuses of the people we know nothing about, from those who answered.
+
+    People who never ordered and never answered the survey all fall under the
+    last rule (``prospect`` by default). If the survey drew its respondents at
+    random among the non-buyers, the non-buyers who answered (rules 3–6) are a
+    fair picture of those who did not: their shares of each status are applied
+    to the unknown people.
+
+    Parameters
+    ----------
+    classified : pandas.DataFrame
+        The output of :func:`classify`; needs ``statut`` and ``regle``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-client status: ``statut``, ``nb_repondants`` (non-buyers
+        who answered, by status), ``part_repondants`` (0–1; NaN when nobody
+        answered), ``nb_inconnus_estime`` (the unknown people times that share,
+        rounded) and ``nb_total_estime`` (people classified under that status by
+        an answer, plus the estimate).
+
+    Raises
+    ------
+    ValueError
+        Missing column, or an unknown status.
+    """
+    require_columns(classified, ["statut", "regle"], "le tableau des statuts")
+    _check_statuses(classified["statut"])
+    last_rule = len(RULES)
+    answered = classified.loc[classified["regle"].between(3, last_rule - 1), "statut"]
+    n_unknown = int((classified["regle"] == last_rule).sum())
+    targets = [s for s in STATUSES if s != "client"]
+    counts = answered.astype(object).value_counts().reindex(targets, fill_value=0)
+    total = counts.sum()
+    shares = counts / total if total else counts * np.nan
+    estimate = (shares * n_unknown).round()
+    out = pd.DataFrame({
+        "statut": targets,
+        "nb_repondants": counts.to_numpy().astype(int),
+        "part_repondants": shares.round(3).to_numpy(),
+        "nb_inconnus_estime": estimate.to_numpy(),
+    })
+    out["nb_total_estime"] = out["nb_repondants"] + out["nb_inconnus_estime"]
+    return out

@@ -294,3 +294,28 @@ def test_plot_transition_matrix_writes_every_count():
         st.plot_transition_matrix(m * -1)
     empty = st.transition_matrix(_history().iloc[0:0], "2023-01-01", "2024-01-01")
     assert len(st.plot_transition_matrix(empty).texts) == empty.size
+
+
+def test_estimate_unknown_spreads_the_unknown_like_the_respondents():
+    classified = pd.DataFrame({
+        "statut": ["client", "consommateur concurrent", "prospect", "prospect",
+                   "non-consommateur absolu", "prospect", "prospect", "prospect", "prospect"],
+        "regle": [2, 3, 6, 6, 4, 7, 7, 7, 7],
+    })
+    e = st.estimate_unknown(classified).set_index("statut")
+    assert list(e.index) == [s for s in STATUSES if s != "client"]
+    # 4 respondents: 1 competitor, 2 prospects, 1 absolute; 4 unknown people
+    assert e.loc["prospect", "part_repondants"] == 0.5
+    assert e.loc["prospect", "nb_inconnus_estime"] == 2
+    assert e.loc["prospect", "nb_total_estime"] == 4
+    assert e.loc["consommateur concurrent", "nb_inconnus_estime"] == 1
+    assert e.loc["non-consommateur relatif", "nb_repondants"] == 0
+    assert e["nb_inconnus_estime"].sum() == 4
+
+
+def test_estimate_unknown_without_respondents_and_bad_input():
+    nobody = pd.DataFrame({"statut": ["prospect", "client"], "regle": [7, 2]})
+    e = st.estimate_unknown(nobody)
+    assert e["part_repondants"].isna().all() and e["nb_inconnus_estime"].isna().all()
+    with pytest.raises(ValueError, match="« regle »"):
+        st.estimate_unknown(nobody.drop(columns="regle"))
