@@ -230,3 +230,14 @@ def test_calibration_holdout_rejects_bad_dates(cal_end, obs_end, fragment):
 def test_calibration_holdout_rejects_empty_holdout():
     with pytest.raises(ValueError, match="la période de contrôle est vide"):
         ltv.calibration_holdout(_cal_tx(), "client", "date", "2024-01-12 12:00", "2024-01-20")
+
+
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_rfm_summary_sorts_text_ids_like_lifetimes(dtype):
+    # upper case before lower case, "é" after "z", "10" before "9": Python's order
+    tx = pd.DataFrame({"id": pd.Series(["b", "B", "é", "z", "10", "9", "b"], dtype=dtype),
+                       "date": pd.date_range("2024-01-01", periods=7, freq="D")})
+    got = ltv.rfm_summary(tx, "id", "date")
+    want = summary_data_from_transaction_data(tx, "id", "date")
+    assert got.index.tolist() == ["10", "9", "B", "b", "z", "é"]
+    pd.testing.assert_frame_equal(got, want, check_index_type=False)
