@@ -19,10 +19,14 @@ Figures have French titles and labels and return the matplotlib ``Axes``.
 
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
 from lifetimes.utils import ConvergenceError
+from scipy.special import hyp2f1
 
 from parcours_helpers import ltv, style
 from parcours_helpers.validation import require_columns
@@ -359,6 +363,15 @@ def weekly_summary(transactions: pd.DataFrame, customer_col: str, date_col: str,
     return summary
 
 
+@contextmanager
+def _quiet():
+    """Silence the RuntimeWarnings the optimiser emits while exploring (log of 0…)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with np.errstate(all="ignore"):
+            yield
+
+
 def _summary_columns(summary: pd.DataFrame, cols: list[str]) -> None:
     require_columns(summary, cols, "le résumé RFM")
     if summary.empty:
@@ -374,15 +387,17 @@ def fit_bgnbd(summary: pd.DataFrame, penalizer: float = 0.0) -> BetaGeoFitter:
         Fitted; its ``params_`` are ``r``, ``alpha``, ``a``, ``b``.
     """
     _summary_columns(summary, ["frequency", "recency", "T"])
-    return BetaGeoFitter(penalizer_coef=penalizer).fit(
-        summary["frequency"], summary["recency"], summary["T"])
+    with _quiet():
+        return BetaGeoFitter(penalizer_coef=penalizer).fit(
+            summary["frequency"], summary["recency"], summary["T"])
 
 
 def fit_pareto_nbd(summary: pd.DataFrame, penalizer: float = 0.0) -> ParetoNBDFitter:
     """Fit the Pareto/NBD model (``params_``: ``r``, ``alpha``, ``s``, ``beta``)."""
     _summary_columns(summary, ["frequency", "recency", "T"])
-    return ParetoNBDFitter(penalizer_coef=penalizer).fit(
-        summary["frequency"], summary["recency"], summary["T"])
+    with _quiet():
+        return ParetoNBDFitter(penalizer_coef=penalizer).fit(
+            summary["frequency"], summary["recency"], summary["T"])
 
 
 def repeat_customers(summary: pd.DataFrame, value_col: str = "monetary_value") -> pd.DataFrame:
@@ -413,8 +428,9 @@ def fit_gamma_gamma(summary: pd.DataFrame, value_col: str = "monetary_value",
             "apprend la valeur d'un achat sur les clients revenus au moins une fois."
         )
     try:
-        return GammaGammaFitter(penalizer_coef=penalizer).fit(repeat["frequency"],
-                                                              repeat[value_col])
+        with _quiet():
+            return GammaGammaFitter(penalizer_coef=penalizer).fit(repeat["frequency"],
+                                                                  repeat[value_col])
     except ConvergenceError:
         raise ValueError(
             "Le modèle Gamma-Gamma n'a pas convergé (l'optimiseur s'arrête sur une perte de "
@@ -457,6 +473,46 @@ def plot_frequency_value(summary: pd.DataFrame, value_col: str = "monetary_value
     return ax
 
 
+def _bgnbd_expected_purchases(params, t, x, tx, T) -> np.ndarray:
+    """BG/NBD expected purchases in (T, T + t] (Fader, Hardie & Lee 2005, eq. 10).
+
+    Same formula as ``lifetimes``, which takes the log of the hypergeometric term
+    and returns NaN when that term is negative (when a + b + x < 1, e.g. a + b < 1
+    for one-time buyers); here the term keeps its sign.
+    """
+    r, alpha, a, b = (float(params[k]) for k in ("r", "alpha", "a", "b"))
+    x, tx, T = (np.asarray(v, dtype="float64") for v in (x, tx, T))
+    t = np.broadcast_to(np.asarray(t, dtype="float64"), x.shape)
+    c = a + b + x - 1
+    z = t / (alpha + T + t)
+    ratio = (alpha + T) / (alpha + T + t)
+    with np.errstate(all="ignore"):
+        term = ratio ** (r + x) * hyp2f1(r + x, b + x, c, z)
+        bad = ~np.isfinite(term)
+        if bad.any():  # Euler's transformation: 2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a,c-b;c;z)
+            xa, ca, za, ra = x[bad], c[bad], z[bad], ratio[bad]
+            h = hyp2f1(ca - r - xa, ca - b - xa, ca, za)
+            log_abs = (r + xa) * np.log(ra) + (ca - r - b - 2 * xa) * np.log1p(-za) + np.log(np.abs(h))
+            term[bad] = np.sign(h) * np.exp(log_abs)
+        numerator = (a + b + x - 1) / (a - 1) * (1 - term)
+        denominator = 1 + (x > 0) * (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x)
+    return numerator / denominator
+
+
+def expected_purchases(model, t, frequency, recency, T) -> np.ndarray:
+    """Expected purchases in the next ``t`` periods for customers (x, t_x, T).
+
+    For a BG/NBD model, uses :func:`_bgnbd_expected_purchases` (no NaN when
+    a + b < 1); otherwise the model's own
+    ``conditional_expected_number_of_purchases_up_to_time``.
+    """
+    if isinstance(model, BetaGeoFitter) and set(model.params_.index) == {"r", "alpha", "a", "b"}:
+        return _bgnbd_expected_purchases(model.params_, t, frequency, recency, T)
+    with _quiet():
+        out = model.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
+    return np.asarray(out, dtype="float64")
+
+
 def holdout_comparison(model, split: pd.DataFrame, max_purchases: int = 7) -> pd.DataFrame:
     """Mean holdout purchases, actual and predicted, by number of calibration repeat purchases.
 
@@ -478,8 +534,8 @@ def holdout_comparison(model, split: pd.DataFrame, max_purchases: int = 7) -> pd
     """
     require_columns(split, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout",
                             "duration_holdout"], "le découpage calibration/contrôle")
-    predicted = model.conditional_expected_number_of_purchases_up_to_time(
-        split["duration_holdout"], split["frequency_cal"], split["recency_cal"], split["T_cal"])
+    predicted = expected_purchases(model, split["duration_holdout"], split["frequency_cal"],
+                                   split["recency_cal"], split["T_cal"])
     frame = pd.DataFrame({
         "achats_calibration": split["frequency_cal"].clip(upper=max_purchases).astype("int64"),
         "reel": split["frequency_holdout"].to_numpy(),
@@ -562,9 +618,7 @@ def customer_predictions(purchase_model, value_model, summary: pd.DataFrame, mon
     clv = np.zeros(len(summary))
     previous = np.zeros(len(summary))
     for m in range(1, months + 1):
-        cumulative = np.asarray(
-            purchase_model.conditional_expected_number_of_purchases_up_to_time(m * step, f, r, t),
-            dtype="float64")
+        cumulative = expected_purchases(purchase_model, m * step, f, r, t)
         clv += value * (cumulative - previous) / (1 + rate) ** m
         previous = cumulative
     alive = np.asarray(purchase_model.conditional_probability_alive(f, r, t), dtype="float64")

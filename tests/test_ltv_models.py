@@ -322,3 +322,37 @@ def test_plots_return_axes_with_french_titles():
         assert isinstance(ax, plt.Axes)
         assert ax.get_title() and "the " not in ax.get_title().lower()
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------
+# BG/NBD expected purchases when a + b < 1 (lifetimes returns NaN there)
+# ---------------------------------------------------------------------------
+
+
+def _bg(r, alpha, a, b):
+    model = BetaGeoFitter()
+    model.params_ = pd.Series({"r": r, "alpha": alpha, "a": a, "b": b})
+    return model
+
+
+def test_expected_purchases_equal_lifetimes_where_lifetimes_works():
+    x, tx, T = np.array([0.0, 1, 3, 10]), np.array([0.0, 5, 20, 30]), np.array([20.0, 30, 35, 38])
+    model = _bg(0.243, 4.414, 0.793, 2.426)
+    want = model.conditional_expected_number_of_purchases_up_to_time(39, x, tx, T)
+    np.testing.assert_allclose(lm.expected_purchases(model, 39, x, tx, T), want, rtol=1e-10)
+
+
+def test_expected_purchases_stay_finite_when_a_plus_b_is_below_one():
+    x, tx, T = np.array([0.0, 0, 2]), np.array([0.0, 0, 30]), np.array([10.0, 90, 60])
+    model = _bg(3.5, 84.0, 0.108, 0.782)
+    with np.errstate(all="ignore"):
+        theirs = model.conditional_expected_number_of_purchases_up_to_time(52, x, tx, T)
+    assert np.isnan(theirs[:2]).all()  # the trap
+    ours = lm.expected_purchases(model, 52, x, tx, T)
+    assert np.isfinite(ours).all() and (ours > 0).all()
+    # continuity: a + b just below and just above 1 give nearly the same answer
+    below = lm.expected_purchases(_bg(3.5, 84.0, 0.2, 0.799), 52, x, tx, T)
+    above = lm.expected_purchases(_bg(3.5, 84.0, 0.2, 0.801), 52, x, tx, T)
+    np.testing.assert_allclose(below, above, rtol=1e-2)
+    # more time, more purchases
+    assert (lm.expected_purchases(model, 104, x, tx, T) > ours).all()
