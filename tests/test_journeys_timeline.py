@@ -10,10 +10,16 @@ from parcours_helpers import style  # noqa: E402
 from parcours_helpers.datasets import STAGES  # noqa: E402
 from parcours_helpers.journeys import plot_timeline  # noqa: E402
 from parcours_helpers.journeys.timeline import (  # noqa: E402
+    _labels,
     example_person,
     is_order,
     person_events,
 )
+
+
+def _title(ax):
+    """The title whatever its location (style.apply() puts it on the left)."""
+    return ax.get_title("left") or ax.get_title("center") or ax.get_title("right")
 
 
 def _events():
@@ -75,6 +81,7 @@ def test_example_person_is_first_matching_id():
     assert example_person(people, ev, criteria={"persona_simulee": "Nouveau"},
                           touchpoints=["boutique"], ordered=True) == "P1"
     assert example_person(people, ev, min_events=2) == "P1"
+    assert example_person(people, ev, max_events=1) == "P2"
 
 
 def test_example_person_tie_is_broken_alphabetically():
@@ -88,6 +95,8 @@ def test_example_person_tie_is_broken_alphabetically():
 def test_example_person_without_match_says_why():
     with pytest.raises(ValueError, match="« chat »"):
         example_person(_people(), _events(), touchpoints=["chat"])
+    with pytest.raises(ValueError, match="au plus 0 événement"):
+        example_person(_people(), _events(), max_events=0)
     with pytest.raises(ValueError, match="« persona_simulee »"):
         example_person(_people().drop(columns="persona_simulee"), _events(),
                        criteria={"persona_simulee": "Nouveau"})
@@ -95,7 +104,7 @@ def test_example_person_without_match_says_why():
 
 def test_plot_timeline_draws_each_event_at_its_stage_and_colour():
     ax = plot_timeline(_events(), "P1")
-    assert ax.get_title() == "Parcours de la personne P1"
+    assert _title(ax) == "Parcours de la personne P1"
     assert ax.get_ylabel() == "étape du parcours"
     assert [t.get_text() for t in ax.get_yticklabels()] == STAGES
     # one scatter for the orders, then one per form present
@@ -109,13 +118,13 @@ def test_plot_timeline_draws_each_event_at_its_stage_and_colour():
     assert colours == {style.FORM_COLOURS[f] for f in ["virtuel", "bouche-à-oreille", "physique"]}
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["virtuel", "physique", "bouche-à-oreille", "commande"]
-    assert len(ax.texts) == 4  # one touchpoint name per event
+    assert len(ax.texts) == 4  # four stages, one event each: one name per event
 
 
 def test_plot_timeline_uses_french_dates_and_given_axes():
     fig, ax = plt.subplots()
     out = plot_timeline(_events(), "P1", ax=ax, annotate=False, title="Le parcours de Diego")
-    assert out is ax and ax.get_title() == "Le parcours de Diego"
+    assert out is ax and _title(ax) == "Le parcours de Diego"
     fig.canvas.draw()
     ticks = " ".join(t.get_text() for t in ax.get_xticklabels())
     assert "janv." in ticks or "févr." in ticks or "mars" in ticks
@@ -153,3 +162,57 @@ def test_plot_timeline_unknown_stage_is_refused():
     ev.loc[0, "etape"] = "paiement"
     with pytest.raises(ValueError, match="« paiement »"):
         plot_timeline(ev, "P1")
+
+
+def test_labels_group_close_events_of_a_stage():
+    # days 0, 1, 2 on stage 2 (blog, chat, blog), day 50 on stage 2, day 1 on stage 0
+    x = [0.0, 1.0, 2.0, 50.0, 1.0]
+    y = [2.0, 2.0, 2.0, 2.0, 0.0]
+    names = ["blog", "chat", "blog", "e-shop", "flyer"]
+    labels = _labels(x, y, names, gap=5)
+    assert labels == [(0.0, 2.0, "blog, chat (3 contacts)"), (1.0, 0.0, "flyer"),
+                      (50.0, 2.0, "e-shop")]
+    many = _labels([0.0, 1.0, 2.0], [1.0] * 3, ["a", "b", "c"], gap=5)
+    assert many == [(0.0, 1.0, "a, b,\nc (3 contacts)")]
+    assert _labels([], [], []) == []
+
+
+def test_plot_timeline_after_style_apply_keeps_labels_apart():
+    style.apply()
+    try:
+        ev = pd.DataFrame({
+            "id_personne": ["P"] * 4,
+            "horodatage": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-20", "2024-06-01"]),
+            "point_de_contact": ["Facebook", "affiche, très longue étiquette", "Facebook", "blog"],
+            "forme": ["virtuel", "physique", "virtuel", "virtuel"],
+            "etape": ["découverte"] * 4,
+            "id_commande": [None] * 4,
+        })
+        ax = plot_timeline(ev, "P")
+        assert _title(ax) == "Parcours de la personne P"
+        # the second label would run into the third: one of them goes below the line
+        assert sorted(t.get_va() for t in ax.texts[1:3]) == ["bottom", "top"]
+        ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+        assert 2 <= len(ticks) <= 7
+    finally:
+        matplotlib.rcdefaults()
+
+
+def test_journey_summary_on_paper():
+    from parcours_helpers.journeys.timeline import journey_summary
+
+    s = journey_summary(_events(), ["P1", "P2", "P9"])
+    assert list(s.index) == ["P1", "P2", "P9"]
+    # P1: avis (5 jan), boutique (1 feb), order on the e-shop (10 mar), delivery (20 mar)
+    assert s.loc["P1", "nb_contacts"] == 4 and s.loc["P1", "nb_commandes"] == 1
+    assert s.loc["P1", "nb_contacts_avant_commande"] == 2
+    assert s.loc["P1", "jours_avant_commande"] == 65.0  # 5 jan 09:00 → 10 mar 10:00
+    assert s.loc["P1", "formes"] == "virtuel, physique, bouche-à-oreille"
+    assert s.loc["P1", "etapes_jamais_atteintes"] == "découverte, usage, fidélisation"
+    # P2 never ordered: every contact counts as "before", no delay
+    assert s.loc["P2", "nb_contacts_avant_commande"] == 1
+    assert np.isnan(s.loc["P2", "jours_avant_commande"]) and pd.isna(s.loc["P2", "premiere_commande"])
+    # P9 has no event: a row of zeros, every stage missing
+    assert s.loc["P9", "nb_contacts"] == 0 and s.loc["P9", "formes"] == ""
+    assert s.loc["P9", "etapes_jamais_atteintes"] == ", ".join(STAGES)
+    assert journey_summary(_events(), []).empty

@@ -9,6 +9,7 @@ draws them: time on the x axis, stages on the y axis, one colour per form.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import matplotlib.dates as mdates
@@ -71,6 +72,74 @@ def person_events(events: pd.DataFrame, person_id: str) -> pd.DataFrame:
     return mine
 
 
+def journey_summary(events: pd.DataFrame, person_ids: Iterable[str]) -> pd.DataFrame:
+    """Sum up some people's journeys: contacts, orders, forms and stages met, time to order.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        The ``evenements`` table (columns of :data:`EVENT_COLUMNS`).
+    person_ids : iterable of str
+        The people to sum up, in the order wanted for the rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``id_personne`` (one row per person asked for, even without any
+        event), columns ``nb_contacts``, ``nb_commandes``, ``nb_contacts_avant_commande``
+        (events strictly before the first order; all events if no order),
+        ``formes`` (forms met, in the order of :data:`FORMS`, joined by « , »),
+        ``etapes_atteintes`` and ``etapes_jamais_atteintes`` (same for stages),
+        ``premier_contact``, ``premiere_commande`` (NaT without an order) and
+        ``jours_avant_commande`` (whole days from the first contact to the first
+        order; NaN without an order).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({
+    ...     "id_personne": ["P1", "P1"],
+    ...     "horodatage": pd.to_datetime(["2024-03-01", "2024-03-11"]),
+    ...     "point_de_contact": ["blog", "e-shop"], "forme": ["virtuel", "virtuel"],
+    ...     "etape": ["découverte", "achat"], "id_commande": [None, "C1"]})
+    >>> journey_summary(ev, ["P1"]).loc["P1", "jours_avant_commande"]
+    np.float64(10.0)
+    """
+    require_columns(events, EVENT_COLUMNS, "les événements")
+    rows = []
+    for pid in person_ids:
+        j = person_events(events, pid)
+        seen_forms = set(j["forme"].astype(str))
+        seen_stages = set(j["etape"].astype(str))
+        first = j["horodatage"].min() if len(j) else pd.NaT
+        first_order = j.loc[j["commande"], "horodatage"].min() if j["commande"].any() else pd.NaT
+        before = j if pd.isna(first_order) else j[j["horodatage"] < first_order]
+        rows.append({
+            "id_personne": pid,
+            "nb_contacts": len(j),
+            "nb_commandes": int(j["commande"].sum()),
+            "nb_contacts_avant_commande": len(before),
+            "formes": ", ".join(f for f in FORMS if f in seen_forms),
+            "etapes_atteintes": ", ".join(s for s in STAGES if s in seen_stages),
+            "etapes_jamais_atteintes": ", ".join(s for s in STAGES if s not in seen_stages),
+            "premier_contact": first,
+            "premiere_commande": first_order,
+            "jours_avant_commande": (float((first_order - first).days)
+                                     if pd.notna(first_order) else float("nan")),
+        })
+    columns = ["id_personne", "nb_contacts", "nb_commandes", "nb_contacts_avant_commande",
+               "formes", "etapes_atteintes", "etapes_jamais_atteintes", "premier_contact",
+               "premiere_commande", "jours_avant_commande"]
+    out = pd.DataFrame(rows, columns=columns)
+    for c in ["premier_contact", "premiere_commande"]:
+        out[c] = pd.to_datetime(out[c])
+    return out.set_index("id_personne")
+
+
 def is_order(events: pd.DataFrame) -> pd.Series:
     """Flag the events that are orders: an ``id_commande`` at the ``achat`` stage.
 
@@ -98,6 +167,7 @@ def example_person(
     ordered: bool | None = None,
     criteria: dict[str, object] | None = None,
     min_events: int = 1,
+    max_events: int | None = None,
 ) -> str:
     """Pick, deterministically, one person whose journey illustrates a point.
 
@@ -118,6 +188,8 @@ def example_person(
         ``{column of people: value}`` that must hold (e.g. ``{"persona_simulee": "Nouveau"}``).
     min_events : int
         Minimum number of events.
+    max_events : int, optional
+        Maximum number of events (a short journey is easier to read).
 
     Returns
     -------
@@ -140,7 +212,10 @@ def example_person(
     candidates = set(people.loc[keep, "id_personne"])
 
     counts = events.groupby("id_personne", observed=True).size()
-    candidates &= set(counts[counts >= min_events].index)
+    enough = counts >= min_events
+    if max_events is not None:
+        enough &= counts <= max_events
+    candidates &= set(counts[enough].index)
     for tp in touchpoints:
         candidates &= set(events.loc[events["point_de_contact"] == tp, "id_personne"])
     if ordered is not None:
@@ -152,6 +227,8 @@ def example_person(
         if ordered is not None:
             wanted.append("a commandé" if ordered else "n'a jamais commandé")
         wanted.append(f"au moins {min_events} événement(s)")
+        if max_events is not None:
+            wanted.append(f"au plus {max_events} événement(s)")
         raise ValueError("Aucune personne ne remplit toutes les conditions : " + " ; ".join(wanted) + ".")
     return sorted(candidates)[0]
 
@@ -170,8 +247,9 @@ def plot_timeline(events: pd.DataFrame, person_id: str, ax=None, annotate: bool 
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure by default.
     annotate : bool
-        Write the touchpoint's name next to each point (skipped above 25 events
-        to stay readable).
+        Write the touchpoint names next to the points (skipped above 25 events
+        to stay readable). Events close in time on the same stage share one
+        label: their distinct touchpoints, and how many contacts they are.
     title : str, optional
         The figure's title; default « Parcours de la personne <id> ».
 
@@ -211,11 +289,6 @@ def plot_timeline(events: pd.DataFrame, person_id: str, ax=None, annotate: bool 
         if mask.any():
             ax.scatter(x[mask], y[mask], s=140, color=style.FORM_COLOURS[form],
                        edgecolor="white", linewidth=1, zorder=2)
-    if annotate and len(journey) <= 25:
-        for xi, yi, label in zip(x, y, journey["point_de_contact"].astype(str), strict=True):
-            ax.annotate(label, (xi, yi), xytext=(4, 9), textcoords="offset points",
-                        fontsize=10, rotation=25, color="#333333")
-
     ax.set_yticks(range(len(STAGES)), STAGES)
     ax.set_ylim(len(STAGES) - 0.5, -0.8)  # need at the top, loyalty at the bottom
     _date_axis(ax, journey["horodatage"])
@@ -226,22 +299,75 @@ def plot_timeline(events: pd.DataFrame, person_id: str, ax=None, annotate: bool 
     ax.legend(handles=handles, title="forme", loc="upper left", bbox_to_anchor=(1.01, 1))
     style.titles(ax, title or f"Parcours de la personne {person_id}", "date",
                  "étape du parcours")
+    if annotate and len(journey) <= 25:
+        ax.figure.draw_without_rendering()  # final axes size, to measure the labels
+        _annotate(ax, _labels(x, y, journey["point_de_contact"].astype(str).tolist()))
     return ax
 
 
+def _labels(x, y, names: list[str], gap: float | None = None) -> list[tuple[float, float, str]]:
+    """Group the points of one stage that are close in time; one label per group.
+
+    ``gap`` (in days, default 6 % of the journey's span, at least 1 day): two
+    consecutive points of the same stage closer than that share a label. The
+    label lists the group's distinct touchpoints in order of appearance, then
+    the number of contacts when there are several (« blog, chat (5 contacts) »).
+    Returns ``(x, y, text)`` of each group's first point.
+    """
+    if len(x) == 0:
+        return []
+    if gap is None:
+        gap = max(1.0, 0.06 * (max(x) - min(x)))
+    out = []
+    for stage in sorted(set(y)):
+        idx = [i for i in range(len(x)) if y[i] == stage]
+        groups, current = [], [idx[0]]
+        for i in idx[1:]:
+            if x[i] - x[current[-1]] < gap:
+                current.append(i)
+            else:
+                groups.append(current)
+                current = [i]
+        groups.append(current)
+        for g in groups:
+            distinct = list(dict.fromkeys(names[i] for i in g))
+            text = ", ".join(distinct)
+            if len(distinct) > 2:
+                text = ",\n".join([", ".join(distinct[:2]), ", ".join(distinct[2:])])
+            if len(g) > 1:
+                text += f" ({len(g)} contacts)"
+            out.append((x[g[0]], stage, text))
+    return sorted(out)
+
+
+def _annotate(ax, labels: list[tuple[float, float, str]], fontsize: float = 11) -> None:
+    """Write the labels above their point, or below when the one above would overlap."""
+    points_per_char = 0.6 * fontsize
+    free_from = {}  # (stage, side) -> x in points where the last label ends
+    to_points = 72 / ax.figure.dpi
+    for xi, yi, text in labels:
+        start = ax.transData.transform((xi, yi))[0] * to_points - 4
+        width = points_per_char * max(len(line) for line in text.split("\n"))
+        side = "above"
+        if free_from.get((yi, "above"), -1e9) > start:
+            side = "below" if free_from.get((yi, "below"), -1e9) <= start else "above"
+        free_from[(yi, side)] = start + width + 6
+        offset, va = ((-4, 10), "bottom") if side == "above" else ((-4, -12), "top")
+        ax.annotate(text, (xi, yi), xytext=offset, textcoords="offset points",
+                    fontsize=fontsize, color="#333333", va=va)
+
+
 def _date_axis(ax, dates: pd.Series) -> None:
-    """French date ticks: months for long journeys, days for short ones."""
+    """French date ticks, at most about six: months for long journeys, days for short ones."""
     start, end = dates.min(), dates.max()
     span_days = (end - start).days
-    pad = pd.Timedelta(days=max(2, span_days // 30))
+    pad = pd.Timedelta(days=max(2, span_days // 25))
     ax.set_xlim(mdates.date2num(start - pad), mdates.date2num(end + pad))
-    if span_days > 120:
-        style.format_dates(ax, "x", interval=max(1, span_days // 30 // 6))
+    if span_days > 75:
+        months = span_days / 30.4
+        style.format_dates(ax, "x", interval=max(1, math.ceil(months / 5)))
         return
-    if span_days > 20:
-        ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=max(1, span_days // 42)))
-    else:
-        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, span_days // 6)))
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, math.ceil((span_days + 1) / 4))))
     ax.xaxis.set_major_formatter(FuncFormatter(_french_day))
 
 
