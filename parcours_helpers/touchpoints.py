@@ -12,6 +12,7 @@ physical access to a shop.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -182,6 +183,55 @@ def usage_by_touchpoint(events: pd.DataFrame, touchpoints: pd.DataFrame,
     return out[cols].reset_index(drop=True)
 
 
+def plot_cost_per_contact(usage: pd.DataFrame, ax=None, log: bool = True):
+    """Draw each touchpoint's cost per contact as horizontal bars, coloured by form.
+
+    Parameters
+    ----------
+    usage : pandas.DataFrame
+        As returned by :func:`usage_by_touchpoint`; needs ``point_de_contact``,
+        ``forme`` and ``cout_par_contact_eur``. Touchpoints without a cost per
+        contact (never used, or absent from the inventory) are left out.
+    ax : matplotlib.axes.Axes, optional
+    log : bool
+        Logarithmic x axis (default): costs range from cents to hundreds of euros.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        Missing column, or no touchpoint with a cost per contact.
+    """
+    require_columns(usage, ["point_de_contact", "forme", "cout_par_contact_eur"],
+                    "le tableau d'usage des points de contact")
+    data = usage.dropna(subset=["cout_par_contact_eur"])
+    if log:
+        data = data[data["cout_par_contact_eur"] > 0]
+    if data.empty:
+        raise ValueError("Aucun point de contact n'a de coût par contact à dessiner "
+                         "(aucun contact, ou coûts inconnus).")
+    data = data.sort_values(["cout_par_contact_eur", "point_de_contact"], ascending=[True, False])
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(11, max(4, 0.42 * len(data) + 1.5)))
+    colours = [style.FORM_COLOURS.get(str(f), style.GREY) for f in data["forme"]]
+    ax.barh(data["point_de_contact"].astype(str), data["cout_par_contact_eur"], color=colours)
+    if log:
+        ax.set_xscale("log")
+    for y, value in enumerate(data["cout_par_contact_eur"]):
+        ax.annotate(style.french_number(value, 2, "€"), (value, y), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=12)
+    style.format_euros(ax, "x", decimals=2 if data["cout_par_contact_eur"].min() < 1 else 0)
+    ax.set_xlim(right=data["cout_par_contact_eur"].max() * (4 if log else 1.2))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=style.FORM_COLOURS[f], label=f)
+               for f in FORMS if f in set(data["forme"].astype(str))]
+    ax.legend(handles=handles, title="forme", loc="lower right")
+    xlabel = "coût par contact (€, échelle logarithmique)" if log else "coût par contact (€)"
+    return style.titles(ax, "Combien coûte un contact ?", xlabel, "point de contact")
+
+
 def coverage_matrix(table: pd.DataFrame) -> pd.DataFrame:
     """Count the distinct touchpoints in each stage × form cell.
 
@@ -340,7 +390,49 @@ def target_reach_score(people: pd.DataFrame, touchpoints: pd.DataFrame, persona:
     return out.reset_index(drop=True)
 
 
-def awareness_vs_sales(events: pd.DataFrame) -> pd.DataFrame:
+def media_habits(people: pd.DataFrame, persona_column: str = "persona_simulee",
+                 everybody: str = "ensemble") -> pd.DataFrame:
+    """Share of each persona exposed to each medium (the ``expo_*`` columns of ``personnes``).
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The ``personnes`` table; needs ``persona_column`` and at least one
+        boolean ``expo_<media>`` column.
+    persona_column : str
+        Column holding the persona; people without one only count in the
+        ``everybody`` row.
+    everybody : str
+        Label of the last row, computed on all people.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the personas in the order of :data:`PERSONAS` (then any other,
+        alphabetically), then ``everybody``; columns: the media (``expo_``
+        prefix removed), in the order of the table; values: shares 0–1,
+        rounded to 3 decimals.
+
+    Raises
+    ------
+    ValueError
+        Missing column, or no ``expo_*`` column.
+    """
+    require_columns(people, [persona_column], "les personnes")
+    cols = [c for c in people.columns if c.startswith("expo_")]
+    if not cols:
+        raise ValueError("Aucune colonne d'exposition aux médias (« expo_… ») dans les personnes.")
+    expo = people[cols].astype(bool).rename(columns=lambda c: c.removeprefix("expo_"))
+    persona = people[persona_column].astype(object)
+    by = expo.groupby(persona).mean()
+    order = [p for p in PERSONAS if p in by.index] + sorted(p for p in by.index if p not in PERSONAS)
+    out = pd.concat([by.loc[order], expo.mean().rename(everybody).to_frame().T])
+    out.index.name = "persona"
+    out.columns.name = "media"
+    return out.astype(float).round(3)
+
+
+def awareness_vs_sales(events: pd.DataFrame, ignore: Iterable[str] = ()) -> pd.DataFrame:
     """Compare who each touchpoint reaches with how often it is the last touch before an order.
 
     An order is an ``achat`` event with an ``id_commande`` (see
@@ -357,6 +449,11 @@ def awareness_vs_sales(events: pd.DataFrame) -> pd.DataFrame:
     events : pandas.DataFrame
         The ``evenements`` table; needs ``id_personne``, ``horodatage``,
         ``point_de_contact``, ``etape`` and ``id_commande``.
+    ignore : iterable of str
+        Touchpoints never taken as a last touch, typically the places where
+        one pays (``"e-shop"``, ``"boutique"``): browsing the e-shop just before
+        ordering there says little about what convinced the person. They still
+        count in the people reached.
 
     Returns
     -------
@@ -380,7 +477,9 @@ def awareness_vs_sales(events: pd.DataFrame) -> pd.DataFrame:
     reached = ev.groupby("point_de_contact")["id_personne"].nunique().rename("nb_personnes_touchees")
 
     orders = ev.loc[is_order(ev), ["id_personne", "horodatage"]].sort_values("horodatage")
-    touches = ev.loc[ev["id_commande"].isna(), ["id_personne", "horodatage", "point_de_contact"]]
+    skip = ev["point_de_contact"].isin([str(i) for i in ignore])
+    touches = ev.loc[ev["id_commande"].isna() & ~skip,
+                     ["id_personne", "horodatage", "point_de_contact"]]
     touches = touches.sort_values(["horodatage", "point_de_contact"], kind="stable")
     last = pd.merge_asof(orders, touches, on="horodatage", by="id_personne",
                          allow_exact_matches=False, direction="backward")

@@ -251,3 +251,52 @@ def test_score_access_audit_refuses_blanks_and_out_of_scale():
         tp.score_access_audit(grid.drop(columns="note"))
     empty = tp.score_access_audit(tp.access_audit_grid().iloc[0:0])
     assert empty["theme"].tolist() == ["total"] and empty["note"].iloc[0] == 0
+
+
+def test_awareness_vs_sales_can_ignore_the_places_of_purchase():
+    ev = pd.DataFrame({
+        "id_personne": ["P1", "P1", "P1", "P2", "P2"],
+        "horodatage": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",
+                                      "2024-01-01", "2024-01-02"]),
+        "point_de_contact": ["Facebook", "e-shop", "e-shop", "e-shop", "e-shop"],
+        "etape": ["découverte", "considération", "achat", "considération", "achat"],
+        "id_commande": [None, None, "C1", None, "C2"],
+    })
+    plain = tp.awareness_vs_sales(ev).set_index("point_de_contact")
+    assert plain.loc["e-shop", "nb_derniers_contacts"] == 2
+    t = tp.awareness_vs_sales(ev, ignore=["e-shop"]).set_index("point_de_contact")
+    # P1's browsing of the e-shop is skipped: Facebook becomes the last touch
+    assert t.loc["Facebook", "nb_derniers_contacts"] == 1
+    # P2 only browsed the e-shop: no touch left before the order
+    assert t.loc[tp.NO_TOUCH, "nb_derniers_contacts"] == 1
+    # the e-shop still counts in the people reached
+    assert t.loc["e-shop", "nb_personnes_touchees"] == 2
+    assert t.loc["e-shop", "nb_derniers_contacts"] == 0
+
+
+def test_plot_cost_per_contact_skips_unknown_costs_and_sorts():
+    use = tp.usage_by_touchpoint(_events(), _inventory())
+    ax = tp.plot_cost_per_contact(use)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    # costs known: blog 100 €, flyer 300 €, boutique 2000 € per contact; cinema never used,
+    # parrainage never used, e-shop and livraison not in the inventory
+    assert names == ["blog", "flyer", "boutique"]
+    assert ax.get_xscale() == "log" and "€" in ax.get_xlabel()
+    assert len(ax.texts) == 3
+    with pytest.raises(ValueError, match="Aucun point de contact"):
+        tp.plot_cost_per_contact(use[use["nb_contacts"] == 0])
+    with pytest.raises(ValueError, match="« cout_par_contact_eur »"):
+        tp.plot_cost_per_contact(use.drop(columns="cout_par_contact_eur"))
+
+
+def test_media_habits_by_persona_then_everybody():
+    h = tp.media_habits(_people())
+    assert list(h.index) == ["Nouveau", "Puriste", "ensemble"]
+    assert list(h.columns) == ["blog", "cinema", "affichage"]
+    assert h.loc["Puriste", "affichage"] == 0.5 and h.loc["Nouveau", "cinema"] == 1.0
+    # everybody includes the person without a persona (D)
+    assert h.loc["ensemble", "cinema"] == 0.5
+    with pytest.raises(ValueError, match="expo_"):
+        tp.media_habits(_people()[["id_personne", "persona_simulee"]])
+    with pytest.raises(ValueError, match="« persona_simulee »"):
+        tp.media_habits(_people().drop(columns="persona_simulee"))
