@@ -269,6 +269,12 @@ def transition_matrix(history: pd.DataFrame, start, end, normalize: bool = False
     return matrix
 
 
+def _check_count_matrix(matrix) -> None:
+    if not isinstance(matrix, pd.DataFrame) or (matrix.to_numpy() < 0).any():
+        raise ValueError("La matrice de transitions doit être un tableau de nombres de personnes "
+                         "(celui que renvoie transition_matrix, sans normalize).")
+
+
 def plot_status_flow(matrix: pd.DataFrame, start_label: str = "début", end_label: str = "fin",
                      ax=None, title: str = "Comment les statuts changent"):
     """Draw a transition matrix as two stacked columns joined by bands (a small Sankey diagram).
@@ -286,9 +292,7 @@ def plot_status_flow(matrix: pd.DataFrame, start_label: str = "début", end_labe
     -------
     matplotlib.axes.Axes
     """
-    if not isinstance(matrix, pd.DataFrame) or (matrix.to_numpy() < 0).any():
-        raise ValueError("La matrice de transitions doit être un tableau de nombres de personnes "
-                         "(celui que renvoie transition_matrix, sans normalize).")
+    _check_count_matrix(matrix)
     if ax is None:
         _fig, ax = plt.subplots(figsize=(12, 7))
     counts = matrix.to_numpy(dtype=float)
@@ -487,9 +491,7 @@ def plot_transition_matrix(matrix: pd.DataFrame, ax=None,
     -------
     matplotlib.axes.Axes
     """
-    if not isinstance(matrix, pd.DataFrame) or (matrix.to_numpy() < 0).any():
-        raise ValueError("La matrice de transitions doit être un tableau de nombres de personnes "
-                         "(celui que renvoie transition_matrix, sans normalize).")
+    _check_count_matrix(matrix)
     if ax is None:
         _fig, ax = style.new_figure(12, 6.5)
     counts = matrix.to_numpy(dtype=float)
@@ -500,10 +502,10 @@ def plot_transition_matrix(matrix: pd.DataFrame, ax=None,
         for j in range(counts.shape[1]):
             colour = "white" if shares[i, j] > 0.6 else "#222222"
             ax.text(j, i, style.french_number(counts[i, j]), ha="center", va="center",
-                    color=colour, fontsize=13)
-    ax.set_xticks(range(counts.shape[1]), [c.replace(" ", "\n", 1) for c in matrix.columns],
-                  fontsize=11)
-    ax.set_yticks(range(counts.shape[0]), list(matrix.index), fontsize=12)
+                    color=colour, fontsize=15)
+    ax.set_xticks(range(counts.shape[1]), [c.replace("non-", "non-\n").replace(" ", "\n") for c in matrix.columns],
+                  fontsize=13)
+    ax.set_yticks(range(counts.shape[0]), list(matrix.index), fontsize=14)
     ax.grid(False)
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
@@ -556,3 +558,64 @@ def estimate_unknown(classified: pd.DataFrame) -> pd.DataFrame:
     })
     out["nb_total_estime"] = out["nb_repondants"] + out["nb_inconnus_estime"]
     return out
+
+
+def plot_status_counts(counts: pd.DataFrame, ax=None,
+                       title: str = "Les personnes par statut"):
+    """Draw :func:`status_counts` as horizontal bars, one colour per status.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Needs ``statut`` and ``nb_personnes``.
+    ax : matplotlib.axes.Axes, optional
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    require_columns(counts, ["statut", "nb_personnes"], "le décompte des statuts")
+    _check_statuses(counts["statut"])
+    if ax is None:
+        _fig, ax = style.new_figure(11, 4.5)
+    ax.barh(counts["statut"].astype(str), counts["nb_personnes"],
+            color=[style.STATUS_COLOURS[s] for s in counts["statut"].astype(str)])
+    ax.invert_yaxis()
+    style.format_axis(ax, "x")
+    return style.titles(ax, title, "personnes", None)
+
+
+def plot_conversion_cost(costs: pd.DataFrame, ax=None,
+                         title: str = "Coût d'une conversion selon le statut de départ"):
+    """Draw the cost of one conversion by status (:func:`conversion_cost_by_status`).
+
+    Each bar is labelled with its cost in euros; a status without any
+    conversion gets no bar and the label « aucune conversion ».
+
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        Needs ``statut`` and ``cout_par_conversion_eur`` (NaN: no conversion).
+    ax : matplotlib.axes.Axes, optional
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    require_columns(costs, ["statut", "cout_par_conversion_eur"], "les coûts de conversion")
+    _check_statuses(costs["statut"])
+    if ax is None:
+        _fig, ax = style.new_figure(11, 4.5)
+    values = costs["cout_par_conversion_eur"].astype(float)
+    names = costs["statut"].astype(str)
+    ax.barh(names, values.fillna(0), color=[style.STATUS_COLOURS[s] for s in names])
+    ax.invert_yaxis()
+    for y, v in enumerate(values):
+        label = "  aucune conversion" if pd.isna(v) else "  " + style.french_number(v, 0, "€")
+        ax.text(0 if pd.isna(v) else v, y, label, va="center", fontsize=14)
+    top = values.max()
+    ax.set_xlim(0, 1.25 * top if pd.notna(top) and top > 0 else 1)
+    style.format_euros(ax, "x")
+    return style.titles(ax, title, "€ de budget marketing par nouveau client", None)

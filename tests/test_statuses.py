@@ -319,3 +319,24 @@ def test_estimate_unknown_without_respondents_and_bad_input():
     assert e["part_repondants"].isna().all() and e["nb_inconnus_estime"].isna().all()
     with pytest.raises(ValueError, match="« regle »"):
         st.estimate_unknown(nobody.drop(columns="regle"))
+
+
+def test_plot_status_counts_one_bar_per_status_in_order():
+    counts = st.status_counts(st.classify(_people(), _orders(), _survey()))
+    ax = st.plot_status_counts(counts)
+    assert [t.get_text() for t in ax.get_yticklabels()] == STATUSES
+    assert [round(p.get_width()) for p in ax.patches] == [2, 1, 2, 1, 1]
+    with pytest.raises(ValueError, match="« nb_personnes »"):
+        st.plot_status_counts(counts.drop(columns="nb_personnes"))
+
+
+def test_plot_conversion_cost_labels_costs_and_no_conversion():
+    c = st.conversion_cost_by_status(_history(), _spend(), "2023-01-01", "2025-01-01")
+    ax = st.plot_conversion_cost(c)
+    texts = [t.get_text().strip() for t in ax.texts]
+    assert texts == ["75\u202f€", "150\u202f€", "aucune conversion", "aucune conversion"]
+    assert ax.get_xlim()[1] == pytest.approx(1.25 * 150)
+    nothing = c.assign(cout_par_conversion_eur=np.nan)
+    assert st.plot_conversion_cost(nothing).get_xlim() == (0.0, 1.0)
+    with pytest.raises(ValueError, match="« cout_par_conversion_eur »"):
+        st.plot_conversion_cost(c.drop(columns="cout_par_conversion_eur"))
