@@ -585,12 +585,14 @@ def plot_conversion(table: pd.DataFrame, by: str, ax=None, title: str | None = N
     ax.bar(x, np.nan_to_num(rate), color=_BAR_COLOUR, width=0.65)
     ax.errorbar(x, rate, yerr=err, fmt="none", ecolor="#333333", capsize=6, linewidth=1.5)
     top = np.nanmax(table["ic_haut"].to_numpy(dtype=float)) if table["sessions"].sum() else 1
+    high = table["ic_haut"].to_numpy(dtype=float)
     for xi, (r, n) in enumerate(zip(rate, table["sessions"], strict=True)):
         label = style.french_number(100 * r, 1, "%") if not np.isnan(r) else "—"
-        ax.text(xi, (0 if np.isnan(r) else r) + 0.02 * top, label, ha="center",
+        above = 0 if np.isnan(r) else max(r, high[xi])  # the label clears the error bar
+        ax.text(xi, above + 0.02 * top, label, ha="center",
                 va="bottom", fontsize="x-small", fontweight="bold")
         ax.text(xi, -0.06 * top, f"n = {style.french_number(n)}", ha="center", va="top",
-                fontsize="xx-small", color="#555555")
+                fontsize="x-small", color="#555555")
     ax.set_xticks(x, [str(v) for v in table[by]])
     ax.tick_params(axis="x", pad=22)
     ax.set_ylim(0, top * 1.15)

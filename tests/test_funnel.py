@@ -231,6 +231,16 @@ def test_plot_conversion_shows_rates_and_sample_sizes():
     plt.close("all")
 
 
+def test_plot_conversion_writes_the_rate_above_its_error_bar():
+    # 1 conversion out of 2: rate 0.5, Wilson upper bound 0.9055, far above the bar
+    c = funnel.conversion_by_load_time(sessions(["commande", "visite"],
+                                                temps_chargement_s=[0.5, 0.6]))
+    ax = funnel.plot_conversion(c, "tranche_chargement")
+    label = next(t for t in ax.texts if t.get_text().startswith("50,0"))
+    assert label.get_position()[1] > c.loc[0, "ic_haut"] > 0.9
+    plt.close("all")
+
+
 # --- the checklist --------------------------------------------------------------
 
 def test_site_checklist_is_a_blank_french_grid():
