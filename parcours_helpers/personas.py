@@ -20,15 +20,11 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from parcours_helpers import datasets, style
+from parcours_helpers.segments import CHANNEL_COLUMNS, SUPPORT_TOUCHPOINTS
 from parcours_helpers.validation import require_columns
 
-#: The touchpoints that count as a contact with customer support.
-SUPPORT_TOUCHPOINTS = ("service client e-mail", "chat")
 #: Touchpoints left out of a persona's "favourite touchpoints" (not a choice of the client).
 NOT_A_CHOICE = ("livraison",)
-#: Order channels and the column of their share in the profile table.
-CHANNEL_COLUMNS = {"e-shop": "part_eshop", "boutique": "part_boutique",
-                   "click & collect": "part_click_collect"}
 #: Page sizes of a persona card (inches, landscape): a 16:9 slide, A4 and A5.
 CARD_SIZES = {"diapositive": (13.0, 7.3), "A4": (11.69, 8.27), "A5": (8.27, 5.83)}
 

@@ -218,7 +218,9 @@ def plot_average_vs_distributions(history: pd.DataFrame, columns: dict[str, str]
         ax.annotate(f"client moyen : {text}", xy=(mean, 1), xycoords=("data", "axes fraction"),
                     xytext=(-6 if right_half else 6, -4), textcoords="offset points",
                     va="top", ha="right" if right_half else "left",
-                    color=style.HIGHLIGHT, fontweight="bold")
+                    color=style.HIGHLIGHT, fontweight="bold",
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85,
+                          "edgecolor": "none"})
         if share:
             style.format_axis(ax, "x", "%")
         elif "€" in label:
