@@ -337,7 +337,7 @@ def plot_rfm_segments(summary: pd.DataFrame, ax=None):
     style.format_axis(ax, "x", "%")
     style.titles(ax, "Segments RFM : poids en clients et en chiffre d'affaires",
                  "part du total (%)", None)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return ax
 
 
@@ -641,8 +641,8 @@ def plot_p_alive(predictions: pd.DataFrame, ax=None):
             color=style.FORM_COLOURS["virtuel"], edgecolor="white")
     style.format_axis(ax, "x", "%")
     style.format_axis(ax, "y", "%")
-    style.titles(ax, "Probabilité d'être encore client (P(vivant))",
-                 "P(vivant) au 1er janvier 2025 (%)", "part des clients (%)")
+    style.titles(ax, "Qui est encore client ? Répartition de P(vivant)",
+                 "probabilité d'être encore client (%)", "part des clients (%)")
     return ax
 
 
