@@ -87,6 +87,23 @@ def apply(context: str = "talk") -> None:
     pd.set_option("display.precision", 2)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
+    _show_figures_inline()
+
+
+def _show_figures_inline() -> None:
+    """In a Jupyter kernel, draw figures below their cell whatever ``MPLBACKEND`` says.
+
+    ``make test`` and ``make execute`` set ``MPLBACKEND=Agg`` for the unit tests; a kernel
+    started from them inherits it and would silently keep every figure out of the notebook.
+    Outside IPython (scripts, tests) nothing changes.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with jupyterlab
+        return
+    shell = get_ipython()
+    if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
+        shell.run_line_magic("matplotlib", "inline")
 
 
 def french_number(x: float, decimals: int = 0, unit: str = "") -> str:

@@ -60,3 +60,17 @@ def test_date_axis_uses_french_months():
 def test_unknown_palette_is_a_french_error():
     with pytest.raises(ValueError, match="Palette inconnue"):
         style.palette("couleurs")
+
+
+def test_figures_reach_the_notebook_even_when_mplbackend_is_agg(monkeypatch):
+    """make test/execute set MPLBACKEND=Agg; a kernel must still store each figure."""
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from parcours_helpers import style\nstyle.apply()\n"
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2]);")])
+    NotebookClient(nb, kernel_name="python3", timeout=60).execute()
+    outputs = nb.cells[0].outputs
+    assert any("image/png" in o.get("data", {}) for o in outputs), outputs
