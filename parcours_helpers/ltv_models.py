@@ -392,6 +392,21 @@ def fit_bgnbd(summary: pd.DataFrame, penalizer: float = 0.0) -> BetaGeoFitter:
             summary["frequency"], summary["recency"], summary["T"])
 
 
+def bgnbd_from_params(r: float, alpha: float, a: float, b: float) -> BetaGeoFitter:
+    """A BG/NBD model with given parameters (e.g. published ones), without fitting.
+
+    Examples
+    --------
+    >>> model = bgnbd_from_params(0.243, 4.414, 0.793, 2.426)
+    >>> round(float(model.conditional_probability_alive(1, 1.71, 38.86)[0]), 3)
+    0.212
+    """
+    model = BetaGeoFitter()
+    model.params_ = pd.Series({"r": r, "alpha": alpha, "a": a, "b": b}, dtype="float64")
+    model.predict = model.conditional_expected_number_of_purchases_up_to_time
+    return model
+
+
 def fit_pareto_nbd(summary: pd.DataFrame, penalizer: float = 0.0) -> ParetoNBDFitter:
     """Fit the Pareto/NBD model (``params_``: ``r``, ``alpha``, ``s``, ``beta``)."""
     _summary_columns(summary, ["frequency", "recency", "T"])

@@ -144,9 +144,7 @@ def _cdnow_days():
     """The CDNOW summary in days, with the published parameters set by hand (no fit)."""
     s = cdnow.load_cdnow_summary()
     days = s.assign(recency=s["recency"] * 7, T=s["T"] * 7)
-    bg = BetaGeoFitter()
-    bg.params_ = pd.Series({"r": 0.243, "alpha": 4.414 * 7, "a": 0.793, "b": 2.426})
-    bg.predict = bg.conditional_expected_number_of_purchases_up_to_time
+    bg = lm.bgnbd_from_params(0.243, 4.414 * 7, 0.793, 2.426)
     gg = GammaGammaFitter()
     gg.params_ = pd.Series({"p": 6.25, "q": 3.74, "v": 15.44})
     return days, bg, gg
@@ -171,6 +169,14 @@ def test_discount_lowers_clv():
     some = lm.customer_predictions(bg, gg, days.head(50), annual_discount_rate=0.2)
     assert (some["clv"] < none["clv"]).all()
     np.testing.assert_allclose(none["clv"], none["achats_attendus"] * none["valeur_par_achat"])
+
+
+def test_bgnbd_from_params_gives_published_p_alive():
+    # CDNOW customer 1: 2 repeat purchases, last at week 30.43, observed 38.86 weeks
+    model = lm.bgnbd_from_params(0.243, 4.414, 0.793, 2.426)
+    assert isinstance(model, BetaGeoFitter)
+    assert model.conditional_probability_alive(2, 30.43, 38.86) == pytest.approx(0.7266, abs=1e-4)
+    assert model.conditional_probability_alive(0, 0, 38.86) == 1.0  # the BG/NBD quirk
 
 
 def test_monthly_rate_compounds_to_the_annual_rate():
@@ -330,9 +336,7 @@ def test_plots_return_axes_with_french_titles():
 
 
 def _bg(r, alpha, a, b):
-    model = BetaGeoFitter()
-    model.params_ = pd.Series({"r": r, "alpha": alpha, "a": a, "b": b})
-    return model
+    return lm.bgnbd_from_params(r, alpha, a, b)
 
 
 def test_expected_purchases_equal_lifetimes_where_lifetimes_works():
