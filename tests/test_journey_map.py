@@ -203,7 +203,7 @@ def test_check_rejects_mixed_personas_and_unknown_moments():
 # ---------------------------------------------------------------------------
 
 def texts(ax):
-    return [t.get_text() for t in ax.texts]
+    return [t.get_text().replace("\n", " ") for t in ax.texts]
 
 
 def hatched(ax):

@@ -699,7 +699,7 @@ def plot_journey_map(table: pd.DataFrame, ax=None, title: str | None = None,
         col, k = row.colx, row.kx
         light = _lighten(STAGE_COLOURS.get(row.etape, style.GREY))
         y, h = slot("Actions", k, n_cards)
-        _card(ax, col + 0.05, y, 0.9, h, f"{k + 1}. " + _wrap(row.action), measured, light)
+        _card(ax, col + 0.05, y, 0.9, h, _wrap(f"{k + 1}. {row.action}"), measured, light)
         y, h = slot("Points de contact", k, n_cards)
         share = "" if pd.isna(row.part_personnes) else f" · {_percent(row.part_personnes)}"
         _card(ax, col + 0.05, y, 0.9, h, _wrap(f"{row.point_de_contact}{share}", 24), measured,
@@ -735,10 +735,10 @@ def plot_journey_map(table: pd.DataFrame, ax=None, title: str | None = None,
         for j, row in enumerate(group.itertuples()):
             measured = row.niveau_de_preuve == MEASURED
             y, h = slot("Points de douleur", j, n_pain)
-            _card(ax, row.colx + 0.05, y, 0.9, h, f"{row.kx + 1}. " + _wrap(row.point_de_douleur),
+            _card(ax, row.colx + 0.05, y, 0.9, h, _wrap(f"{row.kx + 1}. {row.point_de_douleur}"),
                   measured, "#fde2e1", fontsize=10)
             y2, h2 = slot("Opportunités", j, n_pain)
-            _card(ax, row.colx + 0.05, y2, 0.9, h2, "→ " + _wrap(row.opportunite or "?"),
+            _card(ax, row.colx + 0.05, y2, 0.9, h2, _wrap(f"→ {row.opportunite or '?'}"),
                   measured, "#dff3e4", fontsize=10)
 
     # Moments of truth.
