@@ -3,8 +3,10 @@
 Everybody around a shop is not a client. This module gives each person one of
 the five statuses of :data:`parcours_helpers.datasets.STATUSES` with rules a
 shop owner can read (:data:`RULES`, applied in order by :func:`classify`),
-reads the status history (``statuts`` table) at any date, counts the moves
-between two dates and draws them, and estimates what it costs to turn each
+estimates the statuses of the people the rules know nothing about from the
+survey respondents (:func:`estimate_unknown`), reads the status history
+(``statuts`` table) at any date and month by month, counts the moves between two
+dates and draws them (heatmap, flow), and estimates what it costs to turn each
 status into clients with the marketing budget.
 """
 
