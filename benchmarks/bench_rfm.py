@@ -10,7 +10,7 @@ timings. Run from the kit's folder::
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 
 import numpy as np
@@ -63,8 +63,12 @@ def bench(n_rows: int) -> dict:
             "rfm_summary (s)": ours_s, "accélération (×)": theirs_s / ours_s}
 
 
-def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or SIZES
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Compare ltv.rfm_summary avec summary_data_from_transaction_data de lifetimes.")
+    parser.add_argument("sizes", nargs="*", type=int, default=SIZES,
+                        help="nombres de transactions (défaut : 1 000 000 et 10 000 000)")
+    sizes = parser.parse_args(argv).sizes
     rows = []
     for n in sizes:
         rows.append(bench(n))
@@ -75,4 +79,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
