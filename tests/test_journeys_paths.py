@@ -21,7 +21,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
+from parcours_helpers.datasets import STAGES  # noqa: E402
 from parcours_helpers.journeys import paths  # noqa: E402
 
 T0 = pd.Timestamp("2024-03-01 09:00:00")
@@ -272,3 +275,36 @@ def test_persona_summary(events, orders, people):
     assert diego["part_ambassadeurs"] == 1.0
     assert np.isnan(s.loc["Max", "jours_median_1re_commande"])  # an old client only
     assert s.loc["Max", "part_commandes_en_ligne"] == 1.0  # click & collect is ordered online
+
+
+# ---------------------------------------------------------------------------
+# Invariants on random paths
+# ---------------------------------------------------------------------------
+
+STAGE_LISTS = st.lists(st.lists(st.sampled_from(STAGES), min_size=1, max_size=8), min_size=1,
+                       max_size=20)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=12))
+def test_collapse_repeats_keeps_the_values_and_no_two_in_a_row(values):
+    out = paths.collapse_repeats(values)
+    assert set(out) == set(values)
+    assert all(x != y for x, y in zip(out, out[1:], strict=False))
+
+
+@settings(max_examples=50, deadline=None)
+@given(STAGE_LISTS, st.integers(1, 6), st.sampled_from(["start", "end"]))
+def test_every_path_is_counted_once_per_column(steps, max_steps, align):
+    p = pd.DataFrame({"etapes": [tuple(s) for s in steps]})
+    t = paths.stage_transitions(p, max_steps=max_steps, align=align)
+    # People in play in each column = flows out of it (a None exit included) ...
+    out_ = t.dropna(subset=["de"]).groupby("colonne")["nb_personnes"].sum()
+    kept = [s[-max_steps:] if align == "end" else s[:max_steps] for s in steps]
+    for col in range(max_steps):
+        if align == "end":
+            expected = sum(len(s) >= max_steps - col for s in kept)
+        else:
+            expected = sum(len(s) > col for s in kept)
+        assert out_.get(col, 0) == expected
+    # ... and everybody leaves the last column of their path exactly once.
+    assert t.loc[t["vers"].isna(), "nb_personnes"].sum() == len(steps)
