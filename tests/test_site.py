@@ -348,7 +348,8 @@ def browser(tmp_path_factory):
     pytest.importorskip("websocket", reason="websocket-client absent")
     profile = tmp_path_factory.mktemp("chromium-profil")
     proc = subprocess.Popen(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run",
          "--disable-extensions", "--hide-scrollbars", "--remote-debugging-port=0",
          "--remote-allow-origins=*", f"--user-data-dir={profile}", "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
