@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
@@ -297,8 +299,9 @@ def card_figure(size: str = "diapositive"):
     Returns
     -------
     fig : matplotlib.figure.Figure
-        Without constrained layout, so that ``fig.savefig(path, bbox_inches=None)``
-        gives a page of exactly that size (a PDF to print, for instance).
+        Without constrained layout. To keep the exact page size when saving, pass
+        ``bbox_inches=fig.bbox_inches`` (the course style crops figures
+        otherwise), or use :func:`save_cards_pdf`.
     ax : matplotlib.axes.Axes
         The card's Axes, with a small white margin around it.
 
@@ -451,6 +454,42 @@ def plot_persona_card(profile_row: pd.Series, ax=None, colour: str | None = None
         ax.text(0.99, 0.0, "— un client du segment, enquête de satisfaction",
                 transform=t, fontsize=fs(11), color="#555555", ha="right", va="bottom")
     return ax
+
+
+def save_cards_pdf(profiles: pd.DataFrame, path, size: str = "A5") -> Path:
+    """Write one persona card per row of ``profiles`` into a PDF, one page per card.
+
+    Each page has exactly the size of ``size`` (landscape), ready to print.
+
+    Parameters
+    ----------
+    profiles : pandas.DataFrame
+        A table from :func:`segment_profiles` (index = segment); the columns listed
+        in :func:`plot_persona_card`.
+    path : str or pathlib.Path
+        The PDF file to write (its folder must exist).
+    size : {"diapositive", "A4", "A5"}
+        Page size, see :data:`CARD_SIZES`.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        If ``profiles`` is empty, a field is missing or ``size`` is unknown.
+    """
+    if len(profiles) == 0:
+        raise ValueError("Le tableau des profils est vide : aucune fiche à imprimer.")
+    path = Path(path)
+    with PdfPages(path) as pdf:
+        for _, row in profiles.iterrows():
+            ax = plot_persona_card(row, size=size)
+            pdf.savefig(ax.figure, bbox_inches=ax.figure.bbox_inches)
+            plt.close(ax.figure)
+    return path
 
 
 def _font_scale(ax) -> float:

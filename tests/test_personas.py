@@ -1,3 +1,5 @@
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -160,3 +162,18 @@ def test_plot_persona_card_on_given_axes_and_errors():
         personas.plot_persona_card(row.drop("citation"))
     with pytest.raises(ValueError, match="Format de fiche inconnu : « A3 »"):
         personas.plot_persona_card(row, size="A3")
+
+
+def test_save_cards_pdf_writes_one_page_of_the_exact_size_per_segment(tmp_path):
+    with plt.rc_context({"savefig.bbox": "tight"}):  # as under style.apply(): must not crop
+        out = personas.save_cards_pdf(profiles(), tmp_path / "fiches.pdf", size="A5")
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert len(boxes) == 2  # Nouveau and Puriste
+    for width, height in boxes:  # A5 landscape in points: 8.27 × 5.83 in × 72
+        assert float(width) == pytest.approx(8.27 * 72, abs=0.5)
+        assert float(height) == pytest.approx(5.83 * 72, abs=0.5)
+    assert not plt.get_fignums()  # the figures are closed
+    with pytest.raises(ValueError, match="vide"):
+        personas.save_cards_pdf(profiles().iloc[:0], tmp_path / "vide.pdf")
