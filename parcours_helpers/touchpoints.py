@@ -537,6 +537,79 @@ def plot_awareness_vs_sales(table: pd.DataFrame, highlight: str | None = "Facebo
     return style.titles(ax, "Se faire connaître ou faire vendre ?", "part (%)", "point de contact")
 
 
+#: Touchpoints behind each answer to the survey's « how did you hear of us? » (``source_info``).
+SURVEY_SOURCES = {
+    "blog": ["blog"],
+    "moteur de recherche": ["recherche web"],
+    "réseaux sociaux": ["Facebook", "Instagram"],
+    "proches": ["avis d'un proche", "parrainage"],
+    "boutique": ["boutique"],
+    "presse": ["article de presse"],
+}
+
+
+def declared_vs_observed(survey: pd.DataFrame, events: pd.DataFrame,
+                         sources: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """Compare how respondents say they heard of the shop with the events actually recorded.
+
+    Asking clients is useful, but a memory is not a measurement: this table
+    shows, for each declared source, how often the person's first recorded
+    contact really came from it, and how often it never appears at all.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        The ``enquete`` table; needs ``id_personne`` and ``source_info``.
+    events : pandas.DataFrame
+        The ``evenements`` table; needs ``id_personne``, ``horodatage`` and
+        ``point_de_contact``.
+    sources : dict, optional
+        Declared source → touchpoints it stands for; default :data:`SURVEY_SOURCES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per declared source met in the survey (respondents without any
+        event or source are left out): ``source_declaree``, ``nb_repondants``,
+        ``part_premier_contact`` (share whose first recorded contact is one of
+        the source's touchpoints), ``part_jamais_rencontre`` (share who never
+        met any of them), ``premier_contact_le_plus_frequent`` (the most common
+        first contact; ties by name). Sorted by respondents (most first), then
+        name.
+
+    Raises
+    ------
+    ValueError
+        Missing column, or a declared source absent from ``sources`` (the
+        message lists the known ones).
+    """
+    require_columns(survey, ["id_personne", "source_info"], "l'enquête")
+    require_columns(events, ["id_personne", "horodatage", "point_de_contact"], "les événements")
+    sources = SURVEY_SOURCES if sources is None else sources
+    answers = survey[["id_personne", "source_info"]].dropna().astype(str)
+    _check_values(answers, "source_info", list(sources), "l'enquête")
+    ev = events[["id_personne", "horodatage", "point_de_contact"]].assign(
+        point_de_contact=events["point_de_contact"].astype(str))
+    ev = ev.sort_values(["horodatage", "point_de_contact"], kind="stable")
+    first = ev.groupby("id_personne")["point_de_contact"].first()
+    met = ev.groupby("id_personne")["point_de_contact"].agg(set)
+    answers = answers[answers["id_personne"].isin(first.index)]
+    rows = []
+    for source, group in answers.groupby("source_info"):
+        tps = set(sources[source])
+        firsts = group["id_personne"].map(first)
+        never = group["id_personne"].map(lambda pid, tps=tps: not (met[pid] & tps))
+        counts = firsts.value_counts()
+        top = sorted(counts[counts == counts.max()].index)[0]
+        rows.append((source, len(group), firsts.isin(tps).mean(), never.mean(), top))
+    out = pd.DataFrame(rows, columns=["source_declaree", "nb_repondants", "part_premier_contact",
+                                      "part_jamais_rencontre", "premier_contact_le_plus_frequent"])
+    out[["part_premier_contact", "part_jamais_rencontre"]] = out[
+        ["part_premier_contact", "part_jamais_rencontre"]].astype(float).round(3)
+    out = out.sort_values(["nb_repondants", "source_declaree"], ascending=[False, True])
+    return out.reset_index(drop=True)
+
+
 def access_audit_grid() -> pd.DataFrame:
     """Return an empty audit grid of a shop's physical access, to fill in.
 

@@ -300,3 +300,36 @@ def test_media_habits_by_persona_then_everybody():
         tp.media_habits(_people()[["id_personne", "persona_simulee"]])
     with pytest.raises(ValueError, match="« persona_simulee »"):
         tp.media_habits(_people().drop(columns="persona_simulee"))
+
+
+def _survey():
+    return pd.DataFrame({
+        "id_personne": ["P1", "P2", "P3", "P4", "P9"],
+        "source_info": ["blog", "blog", "proches", "presse", "blog"],
+    })
+
+
+def test_declared_vs_observed_on_paper():
+    # first contacts in _events(): P1 blog, P2 flyer, P3 blog, P4 e-shop; P9 has no event
+    t = tp.declared_vs_observed(_survey(), _events()).set_index("source_declaree")
+    assert list(t.index) == ["blog", "presse", "proches"]  # 2 respondents, then by name
+    assert t.loc["blog", "nb_repondants"] == 2  # P9 left out: no event to compare with
+    assert t.loc["blog", "part_premier_contact"] == 0.5  # P1 yes, P2 (flyer first) no
+    # P2 never read the blog at all
+    assert t.loc["blog", "part_jamais_rencontre"] == 0.5
+    # tie between blog (P1) and flyer (P2) as first contact: broken by name
+    assert t.loc["blog", "premier_contact_le_plus_frequent"] == "blog"
+    assert t.loc["proches", "part_jamais_rencontre"] == 1.0
+    assert t.loc["presse", "premier_contact_le_plus_frequent"] == "e-shop"
+
+
+def test_declared_vs_observed_refuses_unknown_source_and_handles_empty():
+    bad = _survey().assign(source_info=["blog", "blog", "télévision", "presse", "blog"])
+    with pytest.raises(ValueError, match="« télévision ».*« moteur de recherche »"):
+        tp.declared_vs_observed(bad, _events())
+    with pytest.raises(ValueError, match="« source_info »"):
+        tp.declared_vs_observed(_survey().drop(columns="source_info"), _events())
+    empty = tp.declared_vs_observed(_survey().iloc[0:0], _events())
+    assert empty.empty and "part_premier_contact" in empty.columns
+    custom = tp.declared_vs_observed(_survey().iloc[[3]], _events(), {"presse": ["e-shop"]})
+    assert custom.loc[0, "part_premier_contact"] == 1.0
