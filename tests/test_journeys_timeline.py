@@ -178,8 +178,8 @@ def test_labels_group_close_events_of_a_stage():
 
 
 def test_plot_timeline_after_style_apply_keeps_labels_apart():
-    style.apply()
-    try:
+    with matplotlib.rc_context():  # the course style, undone after the test
+        style.apply()
         ev = pd.DataFrame({
             "id_personne": ["P"] * 4,
             "horodatage": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-20", "2024-06-01"]),
@@ -194,8 +194,6 @@ def test_plot_timeline_after_style_apply_keeps_labels_apart():
         assert sorted(t.get_va() for t in ax.texts[1:3]) == ["bottom", "top"]
         ticks = [t for t in ax.get_xticklabels() if t.get_text()]
         assert 2 <= len(ticks) <= 7
-    finally:
-        matplotlib.rcdefaults()
 
 
 def test_journey_summary_on_paper():
