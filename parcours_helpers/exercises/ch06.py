@@ -56,6 +56,18 @@ def _near(answer, value: float, tol: float) -> bool:
         return False
 
 
+def _with_mistakes(inner, mistakes):
+    """Run ``inner`` after naming the known mistakes: ``(value, tol, message)`` triples."""
+
+    def checker(answer):
+        for value, tol, message in mistakes:
+            if _near(answer, value, tol):
+                raise Incorrect(message)
+        inner(answer)
+
+    return checker
+
+
 def _share(expected: float, tol: float):
     """A share between 0 and 1; a percentage (×100) gets its own message."""
     inner = expect_number(expected, tol=tol)
@@ -86,22 +98,15 @@ def _eric_median() -> float:
 
 
 def _q1_checker():
-    mean, with_old = float(_delays().mean()), float(_delays(False).median())
-    inner = expect_number(_eric_median(), tol=0.5, unit=" jours")
-
-    def checker(answer):
-        if _near(answer, mean, 0.5):
-            raise Incorrect("c'est la moyenne des délais ; on demande la médiane (le délai du "
-                            "client du milieu), moins sensible aux très longs délais.")
-        if _near(answer, with_old, 0.5):
-            raise Incorrect("vous avez gardé les anciens clients : leur premier contact est plus "
-                            "ancien que les données, leur délai ne veut rien dire. Gardez "
-                            "new_clients_only=True.")
-        if _near(answer, _eric_median() / 7, 0.2):
-            raise Incorrect("votre réponse est en semaines ; on l'attend en jours.")
-        inner(answer)
-
-    return checker
+    return _with_mistakes(expect_number(_eric_median(), tol=0.5, unit=" jours"), [
+        (float(_delays().mean()), 0.5,
+         "c'est la moyenne des délais ; on demande la médiane (le délai du client du milieu), "
+         "moins sensible aux très longs délais."),
+        (float(_delays(False).median()), 0.5,
+         "vous avez gardé les anciens clients : leur premier contact est plus ancien que les "
+         "données, leur délai ne veut rien dire. Gardez new_clients_only=True."),
+        (_eric_median() / 7, 0.2, "votre réponse est en semaines ; on l'attend en jours."),
+    ])
 
 
 q1 = Question(
@@ -135,16 +140,11 @@ def _diego_share() -> float:
 
 def _q2_checker():
     row = _ambassadors()
-    referrals = float(row["filleuls"] / row["clients"])
-    inner = _share(_diego_share(), tol=0.005)
-
-    def checker(answer):
-        if _near(answer, referrals, 0.005):
-            raise Incorrect("vous avez divisé le nombre de filleuls par le nombre de clients ; "
-                            "un ambassadeur qui parraine deux amis ne compte qu'une fois.")
-        inner(answer)
-
-    return checker
+    return _with_mistakes(_share(_diego_share(), tol=0.005), [
+        (float(row["filleuls"] / row["clients"]), 0.005,
+         "vous avez divisé le nombre de filleuls par le nombre de clients ; un ambassadeur qui "
+         "parraine deux amis ne compte qu'une fois."),
+    ])
 
 
 q2 = Question(
@@ -298,17 +298,11 @@ def _facebook_effect() -> float:
 
 
 def _q6_checker():
-    without = float(_effects().loc["Facebook", "proba_commande_sans"])
-    inner = _share(_facebook_effect(), tol=0.005)
-
-    def checker(answer):
-        if _near(answer, without, 0.005):
-            raise Incorrect("c'est la probabilité de commander une fois Facebook retiré ; l'effet "
-                            "de retrait est la part des commandes perdues : 1 − (proba sans / "
-                            "proba avec).")
-        inner(answer)
-
-    return checker
+    return _with_mistakes(_share(_facebook_effect(), tol=0.005), [
+        (float(_effects().loc["Facebook", "proba_commande_sans"]), 0.005,
+         "c'est la probabilité de commander une fois Facebook retiré ; l'effet de retrait est la "
+         "part des commandes perdues : 1 − (proba sans / proba avec)."),
+    ])
 
 
 q6 = Question(
