@@ -4,9 +4,9 @@
 
     python -m parcours_helpers.printables --out printables
 
-writes one A4 landscape card per persona (``fiche_persona_Diego.pdf``, …), drawn by
-:func:`parcours_helpers.personas.plot_persona_card` from the course data exactly as in
-chapter 05, and an A3 landscape canvas (``carte_de_parcours_vierge.pdf``: the stages of the
+writes one A4 landscape card per persona (``fiche_persona_Diego.pdf``, …, and all of them in
+``fiches_personas.pdf``), drawn by :func:`parcours_helpers.personas.plot_persona_card` from the
+course data exactly as in chapter 05, and an A3 landscape canvas (``carte_de_parcours_vierge.pdf``: the stages of the
 journey as columns, the lanes as rows), drawn by
 :func:`parcours_helpers.journeys.journey_map.plot_journey_map_canvas` as in chapter 06.
 """
@@ -27,6 +27,7 @@ from parcours_helpers.journeys.journey_map import plot_journey_map_canvas
 #: A3 landscape, in inches: the journey map is filled with sticky notes.
 A3_LANDSCAPE = (16.54, 11.69)
 CANVAS_FILE = "carte_de_parcours_vierge.pdf"
+ALL_CARDS_FILE = "fiches_personas.pdf"
 # No creation date in the PDF: the same data gives the same file.
 _PDF_METADATA = {"CreationDate": None, "Creator": "parcours_helpers.printables"}
 
@@ -65,7 +66,7 @@ def persona_profiles(tables: dict | None = None) -> pd.DataFrame:
 
 
 def write_persona_cards(out: Path, profiles: pd.DataFrame, size: str = "A4") -> list[Path]:
-    """Write one single-page PDF card per row of ``profiles``.
+    """Write one single-page PDF card per row of ``profiles``, and all of them in one file.
 
     Parameters
     ----------
@@ -80,17 +81,20 @@ def write_persona_cards(out: Path, profiles: pd.DataFrame, size: str = "A4") -> 
     Returns
     -------
     list of pathlib.Path
-        ``fiche_persona_<prénom>.pdf``, in the order of ``profiles``.
+        ``fiche_persona_<prénom>.pdf`` for each row, in the order of ``profiles``, then
+        ``fiches_personas.pdf`` (every card, one page each: a single print job).
+
+    Raises
+    ------
+    ValueError
+        If ``profiles`` is empty or a field of the card is missing.
     """
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for _segment, row in profiles.iterrows():
-        ax = personas.plot_persona_card(row, size=size)
-        path = out / f"fiche_persona_{row['prenom']}.pdf"
-        _save(ax.figure, path)
-        plt.close(ax.figure)
-        paths.append(path)
-    return paths
+    paths = [personas.save_cards_pdf(profiles.iloc[[i]],
+                                     out / f"fiche_persona_{profiles['prenom'].iloc[i]}.pdf",
+                                     size=size)
+             for i in range(len(profiles))]
+    return paths + [personas.save_cards_pdf(profiles, out / ALL_CARDS_FILE, size=size)]
 
 
 def write_journey_canvas(out: Path, stages=tuple(datasets.STAGES)) -> Path:

@@ -57,10 +57,16 @@ def test_one_single_page_card_per_profile_row(tmp_path):
     style.apply()
     profiles = pd.DataFrame([_row("Diego", "Nouveau"), _row("Max", "Habitué")])
     paths = printables.write_persona_cards(tmp_path / "fiches", profiles)
-    assert [p.name for p in paths] == ["fiche_persona_Diego.pdf", "fiche_persona_Max.pdf"]
-    assert [pdf_pages(p) for p in paths] == [1, 1]
+    assert [p.name for p in paths] == ["fiche_persona_Diego.pdf", "fiche_persona_Max.pdf",
+                                       "fiches_personas.pdf"]
+    assert [pdf_pages(p) for p in paths] == [1, 1, 2]
     # A4 landscape: 11.69 × 8.27 in = 842 × 595 points
     assert _mediabox(paths[0]) == pytest.approx((842, 595), abs=1)
+
+
+def test_no_profile_no_card(tmp_path):
+    with pytest.raises(ValueError, match="vide"):
+        printables.write_persona_cards(tmp_path, pd.DataFrame(columns=["prenom"]))
 
 
 def test_card_with_a_missing_field_says_which(tmp_path):
@@ -85,8 +91,8 @@ def test_same_data_gives_the_same_file(tmp_path):
 
 def test_command_writes_a_card_per_persona_and_the_canvas(tmp_path, capsys):
     assert printables.main(["--out", str(tmp_path)]) == 0
-    names = sorted(p.name for p in tmp_path.glob("*.pdf"))
-    assert names == ["carte_de_parcours_vierge.pdf", "fiche_persona_Diego.pdf",
-                     "fiche_persona_Eric.pdf", "fiche_persona_Max.pdf"]
-    assert all(pdf_pages(tmp_path / n) == 1 for n in names)
-    assert capsys.readouterr().out.count("écrit :") == 4
+    pages = {p.name: pdf_pages(p) for p in tmp_path.glob("*.pdf")}
+    assert pages == {"carte_de_parcours_vierge.pdf": 1, "fiche_persona_Diego.pdf": 1,
+                     "fiche_persona_Eric.pdf": 1, "fiche_persona_Max.pdf": 1,
+                     "fiches_personas.pdf": 3}
+    assert capsys.readouterr().out.count("écrit :") == 5
