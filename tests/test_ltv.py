@@ -241,3 +241,16 @@ def test_rfm_summary_sorts_text_ids_like_lifetimes(dtype):
     want = summary_data_from_transaction_data(tx, "id", "date")
     assert got.index.tolist() == ["10", "9", "B", "b", "z", "é"]
     pd.testing.assert_frame_equal(got, want, check_index_type=False)
+
+
+def test_benchmark_script_runs_on_a_small_table(capsys):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_rfm.py"
+    spec = importlib.util.spec_from_file_location("bench_rfm", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.main(["2000"])  # also checks that both functions agree
+    out = capsys.readouterr().out
+    assert "Mêmes résultats que lifetimes" in out and "2000" in out
