@@ -39,7 +39,7 @@ lint: install
 	$(BIN)/ruff check parcours_helpers tests benchmarks
 
 test: lint
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks exercises $(NBVAL) $(PYTEST_ARGS)
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests parcours_helpers notebooks exercises --doctest-modules $(NBVAL) $(PYTEST_ARGS)
 
 execute: install
 	MPLBACKEND=Agg $(BIN)/python -m parcours_helpers.execute notebooks exercises
