@@ -282,6 +282,7 @@ def _layout(title: str, body: str, depth: int, extra_head: str = "", nav: str = 
 <title>{html.escape(title)} — {SITE_TITLE}</title>
 <link rel="stylesheet" href="{up}assets/site.css">
 <link rel="stylesheet" href="{up}assets/pygments.css">
+<script src="{up}assets/site.js" defer></script>
 {extra_head}</head>
 <body>
 <header class="barre">

@@ -144,6 +144,7 @@ def test_tiny_site_has_one_page_per_source_and_the_index(tiny):
                                          "exercises/02_sans_titre_exercices.html",
                                          "data/README.html"]
     for name in ["index.html", "recherche.html", "assets/site.css", "assets/search.js",
+                 "assets/site.js",
                  "assets/search-index.js", "assets/pygments.css", *[p.target for p in pages]]:
         assert (out / name).is_file(), name
 
@@ -464,6 +465,26 @@ def test_every_page_renders_in_chromium(browser, course, tmp_path_factory):
                     problems.append(f"{where} : lien cassé {link}")
     print(f"captures d'écran : {shots}")
     assert problems == []
+
+
+def test_tap_enlarges_a_figure_in_chromium(browser, tiny):
+    _, out, _ = tiny
+    _visit(browser, (out / "notebooks" / "01_chap.html").as_uri(), 390, 844, True)
+    js = """(() => {
+      const img = document.querySelector('.output_png img');
+      const box = img.parentElement.clientWidth;
+      const before = img.getBoundingClientRect().width;
+      img.click();
+      const big = img.getBoundingClientRect().width;
+      const page = document.documentElement.scrollWidth;
+      img.click();
+      return [box, before, big, page, img.getBoundingClientRect().width].join(' ');
+    })()"""
+    value = browser.send("Runtime.evaluate", expression=js, returnByValue=True)
+    box, before, big, page, after = map(float, value["result"]["value"].split())
+    assert big == pytest.approx(2 * box, abs=2)  # twice the width of its box…
+    assert page <= 391  # …which scrolls: the page itself does not
+    assert after == pytest.approx(before)
 
 
 def test_search_page_finds_a_word_in_chromium(browser, course):
