@@ -127,7 +127,8 @@ def notebook_title(nb) -> str:
 
 def _plain(markdown: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    return re.sub(r"[*_`]", "", text).strip()
+    # emphasis marks and backquotes; an underscore inside a word (sessions_web) stays
+    return re.sub(r"`|\*+|(?<!\w)_+|_+(?!\w)", "", text).strip()
 
 
 def render(page: Page, root: Path, exporter: HTMLExporter | None = None) -> Page:

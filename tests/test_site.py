@@ -492,3 +492,9 @@ def test_search_page_finds_a_word_in_chromium(browser, course):
     info = _visit(browser, (out / "recherche.html").as_uri() + "?q=donnees", 390, 844, True)
     assert info["erreurs"] == []
     assert info["resultats"] > 0
+
+
+def test_plain_title_keeps_underscores_inside_words():
+    assert site._plain("La table `sessions_web`, **en gras** et [un lien](x.ipynb)") == (
+        "La table sessions_web, en gras et un lien")
+    assert site._plain("_Penché_ et *aussi*") == "Penché et aussi"
