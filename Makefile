@@ -14,13 +14,16 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 PYTEST_ARGS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install lab test lint unit notebooks execute clean data help
+.PHONY: install lab test lint unit notebooks execute clean data help site printables wheelhouse
 
 help:
 	@echo "make lab      installe le kit dans .venv et ouvre JupyterLab sur le cours"
 	@echo "make test     installe le kit puis lance toute la suite (ruff, tests, notebooks)"
 	@echo "make execute  ré-exécute et enregistre tous les notebooks (contributeurs)"
 	@echo "make data     régénère les tables de data/ avec le simulateur"
+	@echo "make site        construit le cours en site web statique dans _site/ (hors ligne)"
+	@echo "make printables  écrit les fiches persona et la carte de parcours vierge (PDF) dans printables/"
+	@echo "make wheelhouse  télécharge dans wheelhouse/ toutes les roues du kit (Linux, macOS, Windows)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +49,16 @@ execute: install
 
 data: install
 	$(BIN)/python -m parcours_helpers.simulation --out data
+
+site: install
+	$(BIN)/python -m parcours_helpers.site --out _site
+
+printables: install
+	MPLBACKEND=Agg $(BIN)/python -m parcours_helpers.printables --out printables
+
+# WHEELHOUSE_ARGS="--system windows --python 3.12" to download less
+wheelhouse: install
+	$(BIN)/python -m parcours_helpers.wheelhouse --out wheelhouse $(WHEELHOUSE_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info
