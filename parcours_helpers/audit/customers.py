@@ -20,7 +20,9 @@ from parcours_helpers.ltv import rfm_summary
 MIN_CUSTOMERS = 30
 MIN_REPEAT = 10
 #: Customers the models are fitted on at most (random sample, fixed seed).
-FIT_SAMPLE = 20_000
+FIT_SAMPLE = 10_000
+#: Penalties tried in turn when fitting the models (the first that converges is kept).
+PENALIZERS = (0.001, 0.01, 0.1)
 #: Horizon of the CLV, in days.
 CLV_DAYS = 365
 #: Segments, best first (names shown to the client).
@@ -87,7 +89,8 @@ def fit_models(summary: pd.DataFrame, seed: int = 0) -> tuple[dict, str | None]:
     Returns
     -------
     (dict, str or None)
-        ``{"bgf": BetaGeoFitter, "ggf": GammaGammaFitter, "n_fit": int}`` and None, or
+        ``{"bgf": BetaGeoFitter, "ggf": GammaGammaFitter, "n_fit": int, "penalizer": float}``
+        and None, or
         ``{}`` and the French message explaining why the models were not fitted (too
         few customers or repeat customers, or no convergence).
     """
@@ -106,19 +109,27 @@ def fit_models(summary: pd.DataFrame, seed: int = 0) -> tuple[dict, str | None]:
     if len(summary) > FIT_SAMPLE:
         sample = summary.iloc[np.sort(rng.choice(len(summary), FIT_SAMPLE, replace=False))]
         repeat = sample[(sample["frequency"] > 0) & (sample["monetary_value"] > 0)]
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            bgf = BetaGeoFitter(penalizer_coef=0.001)
-            bgf.fit(sample["frequency"], sample["recency"], sample["T"])
-            ggf = GammaGammaFitter(penalizer_coef=0.001)
-            ggf.fit(repeat["frequency"], repeat["monetary_value"])
-    except Exception as err:  # lifetimes raises ConvergenceError, LinAlgError, ValueError…
+    bgf = ggf = None
+    failure = None
+    # A heavier penalty keeps the optimiser away from degenerate corners (e.g. nobody
+    # ever leaves); it is only tried when the lighter one does not converge.
+    for penalizer in PENALIZERS:
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                bgf = BetaGeoFitter(penalizer_coef=penalizer)
+                bgf.fit(sample["frequency"], sample["recency"], sample["T"])
+                ggf = GammaGammaFitter(penalizer_coef=penalizer)
+                ggf.fit(repeat["frequency"], repeat["monetary_value"])
+            break
+        except Exception as err:  # lifetimes raises ConvergenceError, LinAlgError, ValueError…
+            bgf, failure = None, err
+    if bgf is None:
         return {}, (
             "Les modèles de probabilité d'activité et de valeur n'ont pas convergé sur ces "
-            f"données ({type(err).__name__}) : P(actif) et CLV sont laissés vides."
+            f"données ({type(failure).__name__}) : P(actif) et CLV sont laissés vides."
         )
-    return {"bgf": bgf, "ggf": ggf, "n_fit": len(sample)}, None
+    return {"bgf": bgf, "ggf": ggf, "n_fit": len(sample), "penalizer": penalizer}, None
 
 
 def expected_purchases(bgf, t: float, frequency, recency, T) -> np.ndarray:
@@ -200,7 +211,7 @@ def customer_table(purchases: pd.DataFrame, observation_end=None, seed: int = 0
     table = table.join(summary).join(rfm_scores(summary))
     models, message = fit_models(summary, seed=seed) if len(summary) else ({}, "Aucun client.")
     info = {"fitted": bool(models), "message": message, "n_fit": models.get("n_fit", 0),
-            "params": {}}
+            "penalizer": models.get("penalizer"), "params": {}}
     if models:
         bgf, ggf = models["bgf"], models["ggf"]
         f, r, t, m = (summary[c].to_numpy() for c in ["frequency", "recency", "T", "monetary_value"])

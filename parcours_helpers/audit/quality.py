@@ -100,7 +100,7 @@ def parse_amounts(values: pd.Series, decimal: str | None = None) -> tuple[pd.Ser
                            decimal: "."})
     # Each distinct text is converted once (an export repeats the same amounts a lot).
     codes, uniques = pd.factorize(values)
-    cleaned = [u.translate(table) for u in uniques]
+    cleaned = [u.translate(table) for u in np.asarray(uniques, dtype=object)]
     numbers = pd.to_numeric(np.array(cleaned, dtype=object), errors="coerce").astype("float64")
     numbers = np.where(np.isfinite(numbers), numbers, np.nan)
     return pd.Series(numbers[codes], index=values.index, dtype="float64"), decimal
@@ -155,14 +155,18 @@ def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.S
     >>> parse_dates(pd.Series(["03/04/2024 10:00", "05/04/24", "31/02/2024"]))[0].tolist()
     [Timestamp('2024-04-03 00:00:00'), Timestamp('2024-04-05 00:00:00'), NaT]
     """
-    fmt = date_format or detect_date_format(values.str.strip())
+    fmt = date_format or detect_date_format(values.iloc[:2000].str.strip())
     if fmt is None:
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), None
     part, width = _date_part(fmt)
-    codes, uniques = pd.factorize(values.str.slice(0, width))
-    days = pd.to_datetime(pd.Index(uniques).str.strip(), format=part, errors="coerce")
+    # distinct texts -> distinct day texts (cut after the date) -> parsed once each
+    codes, uniques = pd.factorize(values)
+    day_codes, day_texts = pd.factorize(
+        pd.Series([u[:width].strip() for u in np.asarray(uniques, dtype=object)], dtype=object))
+    days = pd.to_datetime(pd.Series(day_texts, dtype=object), format=part, errors="coerce")
     days = np.asarray(days, dtype="datetime64[ns]")
-    dates = pd.Series(days[codes], index=values.index, dtype="datetime64[ns]")
+    dates = pd.Series(days[day_codes[codes]] if len(uniques) else days[:0], index=values.index,
+                      dtype="datetime64[ns]")
     missing = dates.isna().to_numpy()
     if missing.any():
         # Retry the failures in full (another width: 5/3/2024, 15/03/24, …).
@@ -189,8 +193,9 @@ def identifier_codes(values: pd.Series, strip: bool = True) -> tuple[np.ndarray,
     values : pandas.Series
         Identifiers as text (customers, order numbers).
     strip : bool
-        Ignore surrounding blanks (``" CL01"`` is ``"CL01"``). Without it, only the
-        distinct values are checked for blankness (faster on millions of order numbers).
+        Ignore surrounding blanks (``" CL01"`` is ``"CL01"``, ``"  "`` is missing).
+        Without it (faster on millions of distinct order numbers), only the empty cell
+        ``""`` is missing.
 
     Returns
     -------
@@ -204,15 +209,16 @@ def identifier_codes(values: pd.Series, strip: bool = True) -> tuple[np.ndarray,
     [0, 0, -1, 1, -1]
     """
     codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)  # iterating a numpy array is much faster
     if strip:
         cleaned = pd.Series([u.strip() or None for u in uniques], dtype=object)
         recode, distinct = pd.factorize(cleaned)
         codes = recode[codes] if len(uniques) else codes
         return codes.astype("int64"), np.asarray(distinct, dtype=object)
-    blank = np.array([not u.strip() for u in uniques], dtype=bool)
+    blank = uniques == ""
     if blank.any():
         codes = np.where(blank[codes], -1, codes)
-    return codes.astype("int64"), np.asarray(uniques, dtype=object)
+    return codes.astype("int64"), uniques
 
 
 def line_codes(lines: pd.DataFrame) -> np.ndarray:
@@ -303,12 +309,16 @@ def set_aside_table(fate: pd.Series, raw: pd.DataFrame, columns: dict[str, str |
         "return": columns["amount"],
         "duplicate": columns.get("order"),
     }
-    rows = []
-    for line, reason in aside.items():
-        col = source[reason]
-        value = "" if col is None else raw.at[line, col]
-        if reason == "duplicate" and col is None:
-            value = "ligne identique à une ligne précédente"
-        rows.append((int(line), reason, REASON_LABELS[reason], col or "", scrub(value)))
+    reasons = aside.astype(str).to_numpy()
+    cols = np.array([source[r] or "" for r in reasons], dtype=object)
+    values = np.full(len(aside), "", dtype=object)
+    rows_raw = raw.loc[aside.index]
+    for col in set(cols) - {""}:
+        hit = cols == col
+        values[hit] = rows_raw[col].to_numpy(dtype=object)[hit]
+    values[(reasons == "duplicate") & (cols == "")] = "ligne identique à une ligne précédente"
+    rows = list(zip(aside.index.astype("int64"), reasons,
+                    [REASON_LABELS[r] for r in reasons], cols,
+                    [scrub(v) for v in values], strict=True))
     table = pd.DataFrame(rows, columns=["ligne", "motif", "motif_fr", "colonne", "valeur"])
     return table.sort_values("ligne", ignore_index=True)
