@@ -181,3 +181,34 @@ def test_rows_read_equal_rows_kept_plus_rows_set_aside(tmp_path, rows, with_orde
     non_empty = sum(any(cell.strip() for cell in r) for r in rows)
     assert q["rows_read"] == non_empty
     assert q["rows_read"] == q["rows_kept"] + sum(q["rows_set_aside"].values())
+
+
+def test_the_shops_own_orders_are_read_whole():
+    """The bundled orders (ISO dates, decimal point, comma separator) lose no line."""
+    root = Path(__file__).resolve().parent.parent
+    orders = pd.read_csv(root / "data" / "commandes.csv")
+    results = run_audit(root / "data" / "commandes.csv", "id_personne", "date_commande",
+                        "montant_ttc", "id_commande", salt="t")
+    q = results["quality"]
+    assert q["rows_read"] == q["rows_kept"] == len(orders)
+    assert q["customers"] == orders["id_personne"].nunique()
+    assert q["revenue_kept"] == pytest.approx(orders["montant_ttc"].sum())
+    assert (q["detected"]["separator"], q["detected"]["decimal"]) == ("virgule", ".")
+    assert q["detected"]["date_format"] == "AAAA-MM-JJ HH:MM:SS"
+    assert q["models"]["fitted"] is True
+    assert results["customers"]["p_actif"].between(0, 1).all()
+
+
+def test_demo_export_accounting_matches_what_was_injected():
+    """The demo export: one refund line per returned order and the injected faults."""
+    from parcours_helpers import datasets
+    from parcours_helpers.audit.demo import INJECTED
+
+    root = Path(__file__).resolve().parent.parent
+    orders = datasets.load("commandes")
+    q = run_audit(root / "data" / "exemple_export_client.csv", "Client", "Date",
+                  "Montant TTC (€)", "N° commande", salt="t")["quality"]
+    assert q["rows_set_aside"] == {**INJECTED, "return": int(orders["retour"].sum())}
+    assert q["rows_kept"] == len(orders) - 8  # the 3 + 3 + 2 faulty sales lines
+    assert q["returns_total"] == pytest.approx(-orders["montant_rembourse"].sum())
+    assert (q["detected"]["empty_lines"], q["detected"]["total_line"]) == (1, 7087)

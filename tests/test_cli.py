@@ -139,3 +139,24 @@ def test_report_renders_with_its_figures_in_headless_chromium(demo_audit, tmp_pa
     pixels = imread(shot)
     assert pixels.shape[0] == 3000
     assert pixels[..., :3].std() > 0.05  # not a blank page: text and figures are drawn
+
+
+def test_bad_observation_end_is_a_french_error(tmp_path, capsys):
+    code = audit_main([str(FIXTURES / "export_cp1252.csv"), "--output", str(tmp_path / "a"),
+                       *CP1252, "--no-report", "--observation-end", "demain"])
+    assert code == EXIT_INPUT
+    assert "fin d'observation illisible" in capsys.readouterr().err
+
+
+def test_salt_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARCOURS_SALT", "sel-env")
+    args = ["--customer-col", "Client", "--date-col", "Date", "--amount-col", "Montant TTC (€)",
+            "--no-report", "--quiet"]
+    for name in ("a", "b"):
+        assert audit_main([str(FIXTURES / "export_cp1252.csv"), "--output",
+                           str(tmp_path / name), *args]) == 0
+    first, second = ((tmp_path / n / "customers.csv").read_text(encoding="utf-8") for n in "ab")
+    assert first == second
+    quality = json.loads((tmp_path / "a" / "quality.json").read_text(encoding="utf-8"))
+    assert quality["pseudonymisation"]["key"] == "clé de la variable PARCOURS_SALT"
+    assert "sel-env" not in (tmp_path / "a" / "quality.json").read_text(encoding="utf-8")
