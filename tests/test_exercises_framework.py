@@ -84,3 +84,32 @@ def test_question_verdict_and_check_never_raise(capsys):
     q.solution()
     out = capsys.readouterr().out
     assert "Question 3" in out and "Indice 1/2" in out and "Indice 2/2" in out and "x = 2" in out
+
+
+def test_expect_share_explains_a_percentage_given_for_a_share():
+    from parcours_helpers.exercises import Incorrect, expect_share
+
+    check = expect_share(0.25, tol=0.01)
+    check(0.251)
+    with pytest.raises(Incorrect, match="pas un pourcentage"):
+        check(25)
+    with pytest.raises(Incorrect, match="trop petit"):
+        check(0.2)
+
+
+def test_lazy_checker_computes_its_expected_value_only_when_used():
+    from parcours_helpers.exercises import Incorrect, expect_number, lazy
+
+    calls = []
+    check = lazy(expect_number, lambda: calls.append(1) or 3)
+    assert calls == []
+    check(3)
+    with pytest.raises(Incorrect):
+        check(4)
+    assert len(calls) == 2
+
+
+def test_load_table_reads_each_table_once():
+    from parcours_helpers.exercises import load_table
+
+    assert load_table("collaborations") is load_table("collaborations")

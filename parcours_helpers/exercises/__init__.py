@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -130,6 +131,23 @@ def expect_number(expected: float, tol: float = 0.01, unit: str = "", relative: 
         if abs(value - expected) > limit:
             direction = "trop grand" if value > expected else "trop petit"
             raise Incorrect(f"votre nombre ({_fmt(value)}{unit}) est {direction}.")
+
+    return checker
+
+
+def expect_share(expected: float, tol: float):
+    """Check a share between 0 and 1; a percentage (the share × 100) gets its own message."""
+    inner = expect_number(expected, tol=tol)
+
+    def checker(answer):
+        try:
+            value = float(answer)
+        except (TypeError, ValueError):
+            value = None
+        if value is not None and value > 1:
+            raise Incorrect(f"votre réponse ({_fmt(value)}) dépasse 1 : on attend une part entre "
+                            "0 et 1 (0,25 pour 25 %), pas un pourcentage.")
+        inner(answer)
 
     return checker
 
@@ -276,3 +294,31 @@ def _list(items) -> str:
 
 def _args(args: tuple) -> str:
     return ", ".join(repr(a) for a in args)
+
+
+# ---------------------------------------------------------------------------
+# For the chapter modules: data read once, checkers built on first use.
+# ---------------------------------------------------------------------------
+
+@lru_cache(maxsize=16)
+def load_table(name: str) -> pd.DataFrame:
+    """The course table ``name`` (see :mod:`parcours_helpers.datasets`), read once per session.
+
+    Questions share the cached frame: they must not modify it in place.
+    """
+    from parcours_helpers import datasets
+
+    return datasets.load(name)
+
+
+def lazy(make_checker, value):
+    """A checker built on first use, so that importing a chapter module reads no data.
+
+    ``make_checker`` is a checker factory (e.g. :func:`expect_number`) and ``value`` a
+    function without arguments that computes what the factory expects.
+    """
+
+    def checker(answer):
+        make_checker(value())(answer)
+
+    return checker

@@ -8,8 +8,6 @@ stages a person reached.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from parcours_helpers import datasets
@@ -19,6 +17,8 @@ from parcours_helpers.exercises import (
     expect_mapping,
     expect_number,
     expect_set,
+    lazy,
+    load_table,
 )
 from parcours_helpers.journeys.timeline import is_order, person_events
 
@@ -44,18 +44,6 @@ TOUCHPOINTS = ["newsletter", "affiche", "parrainage", "click & collect", "chat",
                "avis d'un proche", "livraison"]
 
 
-@lru_cache(maxsize=4)
-def _load(name: str) -> pd.DataFrame:
-    return datasets.load(name)
-
-
-def _lazy(make_checker, value):
-    """A checker built on first use, so that importing the module reads no data."""
-
-    def checker(answer):
-        make_checker(value())(answer)
-
-    return checker
 
 
 # --- q1: place scenes in a stage ----------------------------------------------------
@@ -84,13 +72,13 @@ reponse = {"a": "usage", "b": "livraison", "c": "besoin", "d": "découverte",
 # --- q2: classify touchpoints by form ----------------------------------------------
 
 def _forms() -> dict[str, str]:
-    table = _load("points_de_contact").set_index("point_de_contact")["forme"].astype(str)
+    table = load_table("points_de_contact").set_index("point_de_contact")["forme"].astype(str)
     return {tp: table[tp] for tp in TOUCHPOINTS}
 
 
 q2 = Question(
     name="q2",
-    checker=_lazy(lambda e: expect_mapping(e, what="point de contact"), _forms),
+    checker=lazy(lambda e: expect_mapping(e, what="point de contact"), _forms),
     expected=_forms,
     solution_code="""
 reponse = {"newsletter": "virtuel", "affiche": "physique", "parrainage": "bouche-à-oreille",
@@ -113,14 +101,14 @@ reponse = {"newsletter": "virtuel", "affiche": "physique", "parrainage": "bouche
 # --- q3: contacts before the first order -------------------------------------------
 
 def _contacts_before_order() -> int:
-    j = person_events(_load("evenements"), CLIENT)
+    j = person_events(load_table("evenements"), CLIENT)
     first = j.loc[j["commande"], "horodatage"].min()
     return int((j["horodatage"] < first).sum())
 
 
 q3 = Question(
     name="q3",
-    checker=_lazy(lambda e: expect_number(e, tol=0, unit=" contacts"), _contacts_before_order),
+    checker=lazy(lambda e: expect_number(e, tol=0, unit=" contacts"), _contacts_before_order),
     expected=_contacts_before_order,
     solution_code=f"""
 parcours = person_events(evenements, "{CLIENT}")
@@ -134,7 +122,7 @@ reponse = (parcours["horodatage"] < premiere).sum()
         "avant elle : la commande elle-même ne compte pas.",
     ],
     wrong_answers=[
-        (lambda: len(person_events(_load("evenements"), CLIENT)), "trop grand"),
+        (lambda: len(person_events(load_table("evenements"), CLIENT)), "trop grand"),
         (lambda: _contacts_before_order() + 1, "trop grand"),
     ],
 )
@@ -143,13 +131,13 @@ reponse = (parcours["horodatage"] < premiere).sum()
 # --- q4: stages the prospect never reached -----------------------------------------
 
 def _missing_stages() -> set[str]:
-    seen = set(person_events(_load("evenements"), PROSPECT)["etape"].astype(str))
+    seen = set(person_events(load_table("evenements"), PROSPECT)["etape"].astype(str))
     return {s for s in datasets.STAGES if s not in seen}
 
 
 q4 = Question(
     name="q4",
-    checker=_lazy(lambda e: expect_set(e, what="étape"), _missing_stages),
+    checker=lazy(lambda e: expect_set(e, what="étape"), _missing_stages),
     expected=_missing_stages,
     solution_code=f"""
 vues = set(person_events(evenements, "{PROSPECT}")["etape"])
@@ -170,14 +158,14 @@ reponse = [etape for etape in datasets.STAGES if etape not in vues]
 # --- q5: share of people in contact who ever ordered --------------------------------
 
 def _buyer_share() -> float:
-    ev = _load("evenements")
+    ev = load_table("evenements")
     return round(100 * ev.loc[is_order(ev), "id_personne"].nunique()
                  / ev["id_personne"].nunique(), 2)
 
 
 def _buyer_share_of_everybody() -> float:
-    ev = _load("evenements")
-    return 100 * ev.loc[is_order(ev), "id_personne"].nunique() / len(_load("personnes"))
+    ev = load_table("evenements")
+    return 100 * ev.loc[is_order(ev), "id_personne"].nunique() / len(load_table("personnes"))
 
 
 def _percent(expected: float):
@@ -198,7 +186,7 @@ def _percent(expected: float):
 
 q5 = Question(
     name="q5",
-    checker=_lazy(_percent, _buyer_share),
+    checker=lazy(_percent, _buyer_share),
     expected=_buyer_share,
     solution_code="""
 acheteurs = evenements.loc[is_order(evenements), "id_personne"].nunique()
@@ -213,8 +201,8 @@ reponse = 100 * acheteurs / en_contact
     wrong_answers=[
         (_buyer_share_of_everybody, "trop petit"),
         (lambda: _buyer_share() / 100, "multipliez par 100"),
-        (lambda: 100 * is_order(_load("evenements")).sum()
-         / _load("evenements")["id_personne"].nunique(), "trop grand"),
+        (lambda: 100 * is_order(load_table("evenements")).sum()
+         / load_table("evenements")["id_personne"].nunique(), "trop grand"),
     ],
 )
 

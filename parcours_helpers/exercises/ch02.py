@@ -8,11 +8,8 @@ function that scores a medium's affinity with a persona.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from parcours_helpers import datasets
 from parcours_helpers import touchpoints as tp
 from parcours_helpers.exercises import (
     Incorrect,
@@ -21,6 +18,8 @@ from parcours_helpers.exercises import (
     expect_choice,
     expect_number,
     expect_set,
+    lazy,
+    load_table,
 )
 
 #: Touchpoints set aside as last touch in the chapter (the places where one pays).
@@ -39,38 +38,26 @@ _SONIA_NOTES = {"stationnement": 2, "signalétique": 0, "devanture": 1, "entrée
                 "sortie": 2, "accessibilité": 1}
 
 
-@lru_cache(maxsize=4)
-def _load(name: str) -> pd.DataFrame:
-    return datasets.load(name)
-
-
-def _lazy(make_checker, value):
-    """A checker built on first use, so that importing the module reads no data."""
-
-    def checker(answer):
-        make_checker(value())(answer)
-
-    return checker
 
 
 # --- q1: the flyer's cost per contact ------------------------------------------------
 
 def _flyer_cost_per_contact() -> float:
-    ev, inv = _load("evenements"), _load("points_de_contact")
+    ev, inv = load_table("evenements"), load_table("points_de_contact")
     months = tp.months_covered(ev["horodatage"])
     cost = float(inv.set_index("point_de_contact").loc["flyer", "cout_mensuel_eur"]) * months
     return cost / int((ev["point_de_contact"] == "flyer").sum())
 
 
 def _flyer_cost_per_person() -> float:
-    ev, inv = _load("evenements"), _load("points_de_contact")
+    ev, inv = load_table("evenements"), load_table("points_de_contact")
     cost = float(inv.set_index("point_de_contact").loc["flyer", "cout_mensuel_eur"]) * 24
     return cost / ev.loc[ev["point_de_contact"] == "flyer", "id_personne"].nunique()
 
 
 q1 = Question(
     name="q1",
-    checker=_lazy(lambda e: expect_number(e, tol=0.01, unit=" €"), _flyer_cost_per_contact),
+    checker=lazy(lambda e: expect_number(e, tol=0.01, unit=" €"), _flyer_cost_per_contact),
     expected=_flyer_cost_per_contact,
     solution_code="""
 cout_mensuel = points_de_contact.set_index("point_de_contact").loc["flyer", "cout_mensuel_eur"]
@@ -95,7 +82,7 @@ reponse = cout_mensuel * 24 / nb_contacts
 # --- q2: the gaps of the inventory ---------------------------------------------------
 
 def _inventory_gaps() -> set[tuple[str, str]]:
-    g = tp.gaps(tp.coverage_matrix(_load("points_de_contact")))
+    g = tp.gaps(tp.coverage_matrix(load_table("points_de_contact")))
     return set(map(tuple, g.to_numpy().tolist()))
 
 
@@ -132,7 +119,7 @@ reponse = tp.gaps(matrice)        # un tableau etape / forme convient aussi
         "Les trous sont les cases à 0 ; tp.gaps(matrice) les liste.",
     ],
     wrong_answers=[
-        (lambda: tp.gaps(tp.coverage_matrix(_load("evenements"))), "il manque 2 case vide"),
+        (lambda: tp.gaps(tp.coverage_matrix(load_table("evenements"))), "il manque 2 case vide"),
         (lambda: sorted(_inventory_gaps()) + [("achat", "virtuel")], "en trop"),
         (lambda: "besoin, physique", "paires"),
     ],
@@ -142,7 +129,7 @@ reponse = tp.gaps(matrice)        # un tableau etape / forme convient aussi
 # --- q3: the touchpoint that best reaches Eric ---------------------------------------
 
 def _reach_eric() -> pd.DataFrame:
-    return tp.target_reach_score(_load("personnes"), _load("points_de_contact"), "Eric").dropna()
+    return tp.target_reach_score(load_table("personnes"), load_table("points_de_contact"), "Eric").dropna()
 
 
 def _best_for_eric() -> str:
@@ -188,13 +175,13 @@ reponse = score.sort_values("affinite", ascending=False)["point_de_contact"].ilo
 # --- q4: orders closed by Facebook ---------------------------------------------------
 
 def _facebook_last_touch(ignore=tuple(PLACES_OF_PURCHASE)) -> int:
-    t = tp.awareness_vs_sales(_load("evenements"), ignore=list(ignore))
+    t = tp.awareness_vs_sales(load_table("evenements"), ignore=list(ignore))
     return int(t.set_index("point_de_contact").loc["Facebook", "nb_derniers_contacts"])
 
 
 q4 = Question(
     name="q4",
-    checker=_lazy(lambda e: expect_number(e, tol=0, unit=" commandes"), _facebook_last_touch),
+    checker=lazy(lambda e: expect_number(e, tol=0, unit=" commandes"), _facebook_last_touch),
     expected=_facebook_last_touch,
     solution_code="""
 notoriete = tp.awareness_vs_sales(evenements, ignore=["e-shop", "boutique", "click & collect"])
@@ -208,7 +195,7 @@ reponse = notoriete.set_index("point_de_contact").loc["Facebook", "nb_derniers_c
     ],
     wrong_answers=[
         (lambda: _facebook_last_touch(ignore=()), "trop petit"),
-        (lambda: int(_load("evenements").loc[_load("evenements")["point_de_contact"] == "Facebook",
+        (lambda: int(load_table("evenements").loc[load_table("evenements")["point_de_contact"] == "Facebook",
                                              "id_personne"].nunique()), "trop grand"),
     ],
 )

@@ -19,26 +19,14 @@ from parcours_helpers.exercises import (
     expect_function,
     expect_mapping,
     expect_number,
+    lazy,
+    load_table,
 )
-
-
-@lru_cache(maxsize=8)
-def _load(name: str) -> pd.DataFrame:
-    return datasets.load(name)
-
-
-def _lazy(make_checker, value):
-    """A checker built on first use, so that importing the module reads no data."""
-
-    def checker(answer):
-        make_checker(value())(answer)
-
-    return checker
 
 
 @lru_cache(maxsize=1)
 def _classes() -> pd.DataFrame:
-    return statuses.classify(_load("personnes"), _load("commandes"), _load("enquete"),
+    return statuses.classify(load_table("personnes"), load_table("commandes"), load_table("enquete"),
                              at=datasets.REFERENCE_DATE)
 
 
@@ -96,7 +84,7 @@ def _n_unknown() -> int:
 
 q2 = Question(
     name="q2",
-    checker=_lazy(lambda v: expect_number(v, tol=0, unit=" personnes"), _n_unknown),
+    checker=lazy(lambda v: expect_number(v, tol=0, unit=" personnes"), _n_unknown),
     expected=_n_unknown,
     solution_code="""
 classes = statuses.classify(personnes, commandes, enquete, at=datasets.REFERENCE_DATE)
@@ -118,18 +106,18 @@ reponse = (classes["regle"] == 7).sum()
 # --- q3: read the transition matrix ---------------------------------------------------
 
 def _prospect_to_client() -> float:
-    m = statuses.transition_matrix(_load("statuts"), "2023-01-01", "2025-01-01")
+    m = statuses.transition_matrix(load_table("statuts"), "2023-01-01", "2025-01-01")
     return float(m.loc["prospect", "client"] / m.loc["prospect"].sum())
 
 
 def _wrong_column_share() -> float:
-    m = statuses.transition_matrix(_load("statuts"), "2023-01-01", "2025-01-01")
+    m = statuses.transition_matrix(load_table("statuts"), "2023-01-01", "2025-01-01")
     return float(m.loc["prospect", "client"] / m["client"].sum())
 
 
 q3 = Question(
     name="q3",
-    checker=_lazy(lambda v: expect_number(v, tol=0.002), _prospect_to_client),
+    checker=lazy(lambda v: expect_number(v, tol=0.002), _prospect_to_client),
     expected=_prospect_to_client,
     solution_code="""
 matrice = statuses.transition_matrix(statuts, "2023-01-01", "2025-01-01")
@@ -226,20 +214,20 @@ reponse = statut
 # --- q5: cost of one conversion in 2024 -----------------------------------------------
 
 def _cost_2024() -> float:
-    c = statuses.conversion_cost_by_status(_load("statuts"), _load("depenses_marketing"),
+    c = statuses.conversion_cost_by_status(load_table("statuts"), load_table("depenses_marketing"),
                                            "2024-01-01", "2025-01-01").set_index("statut")
     return float(c.loc["consommateur concurrent", "cout_par_conversion_eur"])
 
 
 def _cost_two_years() -> float:
-    c = statuses.conversion_cost_by_status(_load("statuts"), _load("depenses_marketing"),
+    c = statuses.conversion_cost_by_status(load_table("statuts"), load_table("depenses_marketing"),
                                            "2023-01-01", "2025-01-01").set_index("statut")
     return float(c.loc["consommateur concurrent", "cout_par_conversion_eur"])
 
 
 q5 = Question(
     name="q5",
-    checker=_lazy(lambda v: expect_number(v, tol=0.5, unit=" €"), _cost_2024),
+    checker=lazy(lambda v: expect_number(v, tol=0.5, unit=" €"), _cost_2024),
     expected=_cost_2024,
     solution_code="""
 couts_2024 = statuses.conversion_cost_by_status(statuts, depenses, "2024-01-01", "2025-01-01")
@@ -261,9 +249,9 @@ reponse = couts_2024.set_index("statut").loc["consommateur concurrent", "cout_pa
 # --- q6: whom to target first -----------------------------------------------------------
 
 def _best_target() -> str:
-    costs = statuses.conversion_cost_by_status(_load("statuts"), _load("depenses_marketing"),
+    costs = statuses.conversion_cost_by_status(load_table("statuts"), load_table("depenses_marketing"),
                                                "2023-01-01", "2025-01-01")
-    pool = statuses.status_at(_load("statuts"), datasets.REFERENCE_DATE)["statut"].value_counts()
+    pool = statuses.status_at(load_table("statuts"), datasets.REFERENCE_DATE)["statut"].value_counts()
     expected = costs.set_index("statut")["taux_conversion"] * pool.reindex(costs["statut"]).values
     return str(expected.idxmax())
 
@@ -273,7 +261,7 @@ _TARGET_CHOICES = ["client", "consommateur concurrent", "prospect",
 
 q6 = Question(
     name="q6",
-    checker=_lazy(lambda v: expect_choice(v, _TARGET_CHOICES, explanations={
+    checker=lazy(lambda v: expect_choice(v, _TARGET_CHOICES, explanations={
         "consommateur concurrent": "presque : leur vivier est le plus grand, mais leur taux "
                                    "de conversion est plus faible. Faites le produit vivier × "
                                    "taux pour chaque statut.",

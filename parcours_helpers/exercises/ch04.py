@@ -10,7 +10,6 @@ write the rule that decides whether a retention offer is worth its cost.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import pandas as pd
 
@@ -21,6 +20,8 @@ from parcours_helpers.exercises import (
     Question,
     expect_function,
     expect_number,
+    lazy,
+    load_table,
 )
 
 #: The customer of questions 2 and 3 (four orders, one partly refunded).
@@ -30,18 +31,6 @@ CDNOW_CUSTOMER = 2
 BGNBD_PUBLISHED = cdnow.PUBLISHED["BG/NBD"]
 
 
-@lru_cache(maxsize=4)
-def _load(name: str) -> pd.DataFrame:
-    return datasets.load(name)
-
-
-def _lazy(make_checker, value):
-    """A checker built on first use, so that importing the module reads no data."""
-
-    def checker(answer):
-        make_checker(value())(answer)
-
-    return checker
 
 
 def expect_numbers(expected: dict[str, float], tol: float = 0.01, what: str = "valeur"):
@@ -97,7 +86,7 @@ reponse = 90 * 2 * 0.40 * 3 - 60   # panier × achats par an × marge × années
 # --- q2: an RFM row by hand ---------------------------------------------------------
 
 def _customer_orders() -> pd.DataFrame:
-    orders = _load("commandes")
+    orders = load_table("commandes")
     return orders[orders["id_personne"] == CUSTOMER]
 
 
@@ -119,7 +108,7 @@ def _rfm_row_from_first_order() -> dict[str, float]:
 
 q2 = Question(
     name="q2",
-    checker=_lazy(lambda e: expect_numbers(e, tol=0.01), _rfm_row),
+    checker=lazy(lambda e: expect_numbers(e, tol=0.01), _rfm_row),
     expected=_rfm_row,
     solution_code=f"""
 c = commandes[commandes["id_personne"] == "{CUSTOMER}"]
@@ -163,7 +152,7 @@ def _lifetimes_row_with_rfm_recency() -> dict[str, float]:
 
 q3 = Question(
     name="q3",
-    checker=_lazy(lambda e: expect_numbers(e, tol=0.01), _lifetimes_row),
+    checker=lazy(lambda e: expect_numbers(e, tol=0.01), _lifetimes_row),
     expected=_lifetimes_row,
     solution_code=f"""
 c = commandes[commandes["id_personne"] == "{CUSTOMER}"]
@@ -197,7 +186,7 @@ def _p_alive() -> float:
 
 q4 = Question(
     name="q4",
-    checker=_lazy(lambda e: expect_number(e, tol=0.005), _p_alive),
+    checker=lazy(lambda e: expect_number(e, tol=0.005), _p_alive),
     expected=_p_alive,
     solution_code=f"""
 modele = lm.bgnbd_from_params(**cdnow.PUBLISHED["BG/NBD"])
@@ -222,9 +211,9 @@ reponse = float(p[0])   # environ 0,21 : un seul rachat, tout au début, puis pl
 # --- q5: the share of customers not yet paid back -----------------------------------
 
 def _customers() -> pd.DataFrame:
-    history = lm.customer_history(_load("commandes"), _load("personnes"),
+    history = lm.customer_history(load_table("commandes"), load_table("personnes"),
                                   datasets.REFERENCE_DATE)
-    return lm.historical_ltv(history, lm.acquisition_costs(_load("depenses_marketing"), history))
+    return lm.historical_ltv(history, lm.acquisition_costs(load_table("depenses_marketing"), history))
 
 
 def _share_losing() -> float:
@@ -238,7 +227,7 @@ def _share_losing_on_revenue() -> float:
 
 q5 = Question(
     name="q5",
-    checker=_lazy(lambda e: expect_number(e, tol=0.002), _share_losing),
+    checker=lazy(lambda e: expect_number(e, tol=0.002), _share_losing),
     expected=_share_losing,
     solution_code="""
 historique = lm.customer_history(commandes, personnes, datasets.REFERENCE_DATE)

@@ -19,27 +19,15 @@ from parcours_helpers.exercises import (
     expect_frame,
     expect_mapping,
     expect_number,
+    lazy,
+    load_table,
 )
-
-
-@lru_cache(maxsize=8)
-def _load(name: str) -> pd.DataFrame:
-    return datasets.load(name)
-
-
-def _lazy(make_checker, value):
-    """A checker built on first use, so that importing the module reads no data."""
-
-    def checker(answer):
-        make_checker(value())(answer)
-
-    return checker
 
 
 @lru_cache(maxsize=1)
 def _clients() -> pd.DataFrame:
-    history = segments.client_history(_load("personnes"), _load("commandes"),
-                                      _load("evenements"))
+    history = segments.client_history(load_table("personnes"), load_table("commandes"),
+                                      load_table("evenements"))
     return history[history["nb_commandes"] > 0]
 
 
@@ -49,7 +37,7 @@ def _segments(**thresholds) -> pd.Series:
 
 
 def _truth() -> pd.Series:
-    return _load("personnes").set_index("id_personne")["persona_simulee"]
+    return load_table("personnes").set_index("id_personne")["persona_simulee"]
 
 
 # --- q1: how many Puristes ---------------------------------------------------------------
@@ -60,7 +48,7 @@ def _n_purists() -> int:
 
 q1 = Question(
     name="q1",
-    checker=_lazy(lambda v: expect_number(v, tol=0, unit=" clients"), _n_purists),
+    checker=lazy(lambda v: expect_number(v, tol=0, unit=" clients"), _n_purists),
     expected=_n_purists,
     solution_code="""
 classement = segments.hybrid_segments(clients)
@@ -97,7 +85,7 @@ def _by_hand() -> dict:
 
 q2 = Question(
     name="q2",
-    checker=_lazy(lambda v: expect_mapping(v, what="client"), _by_hand),
+    checker=lazy(lambda v: expect_mapping(v, what="client"), _by_hand),
     expected=_by_hand,
     solution_code="""
 reponse = {"a": "Puriste",   # expert ET une collaboration : règle 1
@@ -133,7 +121,7 @@ def _agreement_over_everyone() -> float:
 
 q3 = Question(
     name="q3",
-    checker=_lazy(lambda v: expect_number(v, tol=0.1, unit=" %"), _agreement_pct),
+    checker=lazy(lambda v: expect_number(v, tol=0.1, unit=" %"), _agreement_pct),
     expected=_agreement_pct,
     solution_code="""
 verite = personnes.set_index("id_personne")["persona_simulee"]
@@ -165,7 +153,7 @@ def _best_threshold() -> int:
 
 q4 = Question(
     name="q4",
-    checker=_lazy(lambda v: expect_number(v, tol=0, unit=" lectures"), _best_threshold),
+    checker=lazy(lambda v: expect_number(v, tol=0, unit=" lectures"), _best_threshold),
     expected=_best_threshold,
     solution_code="""
 taux = {}
@@ -257,7 +245,7 @@ CHANNELS = list(segments.CHANNEL_COLUMNS)
 
 @lru_cache(maxsize=1)
 def _groups() -> pd.DataFrame:
-    rfm = ltv.rfm_summary(_load("commandes"), "id_personne", "date_commande", "montant_ttc",
+    rfm = ltv.rfm_summary(load_table("commandes"), "id_personne", "date_commande", "montant_ttc",
                           observation_end=datasets.REFERENCE_DATE)
     features = segments.rfm_channel_features(rfm, _clients())
     return segments.cluster_clients(features, k=3, seed=0)
@@ -280,7 +268,7 @@ _EXPLAIN = {
 
 q6 = Question(
     name="q6",
-    checker=_lazy(lambda v: expect_choice(v, CHANNELS, {k: e for k, e in _EXPLAIN.items()
+    checker=lazy(lambda v: expect_choice(v, CHANNELS, {k: e for k, e in _EXPLAIN.items()
                                                         if k != v}), _group3_channel),
     expected=_group3_channel,
     solution_code="""

@@ -12,26 +12,23 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from parcours_helpers import attribution, datasets
+from parcours_helpers import attribution
 from parcours_helpers.exercises import (
     Incorrect,
     Question,
     expect_choice,
     expect_number,
     expect_set,
+    expect_share,
+    load_table,
 )
 from parcours_helpers.journeys import journey_map, paths
 from parcours_helpers.style import french_number
 
 
-@lru_cache(maxsize=8)
-def _load(name: str) -> pd.DataFrame:
-    return datasets.load(name)
-
-
 def _tables():
-    return (_load("personnes").copy(), _load("evenements").copy(), _load("commandes").copy(),
-            _load("enquete").copy())
+    return (load_table("personnes").copy(), load_table("evenements").copy(), load_table("commandes").copy(),
+            load_table("enquete").copy())
 
 
 @lru_cache(maxsize=1)
@@ -67,22 +64,6 @@ def _with_mistakes(inner, mistakes):
 
     return checker
 
-
-def _share(expected: float, tol: float):
-    """A share between 0 and 1; a percentage (×100) gets its own message."""
-    inner = expect_number(expected, tol=tol)
-
-    def checker(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            value = None
-        if value is not None and value > 1:
-            raise Incorrect(f"votre réponse ({french_number(value, 2)}) dépasse 1 : on attend "
-                            "une part entre 0 et 1 (0,25 pour 25 %), pas un pourcentage.")
-        inner(answer)
-
-    return checker
 
 
 # --- q1: Eric's median delay before the first order ------------------------------
@@ -140,7 +121,7 @@ def _diego_share() -> float:
 
 def _q2_checker():
     row = _ambassadors()
-    return _with_mistakes(_share(_diego_share(), tol=0.005), [
+    return _with_mistakes(expect_share(_diego_share(), tol=0.005), [
         (float(row["filleuls"] / row["clients"]), 0.005,
          "vous avez divisé le nombre de filleuls par le nombre de clients ; un ambassadeur qui "
          "parraine deux amis ne compte qu'une fois."),
@@ -298,7 +279,7 @@ def _facebook_effect() -> float:
 
 
 def _q6_checker():
-    return _with_mistakes(_share(_facebook_effect(), tol=0.005), [
+    return _with_mistakes(expect_share(_facebook_effect(), tol=0.005), [
         (float(_effects().loc["Facebook", "proba_commande_sans"]), 0.005,
          "c'est la probabilité de commander une fois Facebook retiré ; l'effet de retrait est la "
          "part des commandes perdues : 1 − (proba sans / proba avec)."),

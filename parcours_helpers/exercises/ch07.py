@@ -7,8 +7,6 @@ within one device, and a cohort's retention.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from parcours_helpers import cohorts, datasets, funnel
@@ -18,40 +16,19 @@ from parcours_helpers.exercises import (
     Question,
     expect_choice,
     expect_frame,
-    expect_number,
+    expect_share,
+    load_table,
 )
 from parcours_helpers.style import french_number
 
 
-@lru_cache(maxsize=2)
-def _load(name: str) -> pd.DataFrame:
-    return datasets.load(name)
-
-
 def _sessions() -> pd.DataFrame:
-    return _load("sessions_web").copy()
+    return load_table("sessions_web").copy()
 
 
 def _orders() -> pd.DataFrame:
-    return _load("commandes").copy()
+    return load_table("commandes").copy()
 
-
-def _share(expected: float, tol: float):
-    """A share between 0 and 1; a percentage (×100) gets its own message."""
-    inner = expect_number(expected, tol=tol)
-
-    def checker(answer):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            value = None
-        if value is not None and value > 1:
-            raise Incorrect(f"votre réponse ({french_number(value, 2)}) dépasse 1 : on attend "
-                            "une part entre 0 et 1 "
-                            "(0,25 pour 25 %), pas un pourcentage.")
-        inner(answer)
-
-    return checker
 
 
 # --- q1: conversion rate of mobile sessions ---------------------------------------
@@ -74,7 +51,7 @@ def _all_rate() -> float:
 
 q1 = Question(
     name="q1",
-    checker=_share(_mobile_rate(), tol=0.0005),
+    checker=expect_share(_mobile_rate(), tol=0.0005),
     expected=_mobile_rate,
     solution_code="""
 mobile = sessions[sessions["appareil"] == "mobile"]
@@ -264,7 +241,7 @@ def _retention_jan_2024_m2() -> float:
 
 q5 = Question(
     name="q5",
-    checker=_share(_retention_jan_2024_m3(), tol=0.0005),
+    checker=expect_share(_retention_jan_2024_m3(), tol=0.0005),
     expected=_retention_jan_2024_m3,
     solution_code="""
 retention = cohorts.retention_table(commandes, end=datasets.END_DATE)
