@@ -63,6 +63,15 @@ def test_quadrature_fills_the_nan_of_lifetimes_when_a_plus_b_below_one():
     assert out[0] > out[1] > 0  # a young customer is expected to buy more than an old silent one
 
 
+def test_quadrature_survives_a_dropout_parameter_at_zero():
+    from lifetimes import BetaGeoFitter
+
+    bgf = BetaGeoFitter()
+    bgf.params_ = pd.Series({"r": 0.73, "alpha": 66.0, "a": 0.0, "b": 0.0})
+    out = expected_purchases(bgf, 365, np.zeros(2), np.zeros(2), np.array([10.0, 500.0]))
+    assert np.isfinite(out).all() and (out > 0).all()
+
+
 def _purchases(n_customers=60, seed=1):
     rng = np.random.default_rng(seed)
     rows = []
@@ -99,3 +108,18 @@ def test_customers_at_risk_are_repeat_buyers_below_the_threshold_by_revenue():
     risky = customers_at_risk(customers, n=3)
     # c: one purchase only; e: probably active; b and d tie on revenue -> by pseudonym
     assert risky["client"].tolist() == ["b", "d", "a"]
+
+
+def test_clv_uses_the_mean_repeat_basket_when_gamma_gamma_has_no_mean():
+    from lifetimes import BetaGeoFitter, GammaGammaFitter
+
+    from parcours_helpers.audit.customers import _predictions
+
+    bgf, ggf = BetaGeoFitter(), GammaGammaFitter()
+    bgf.params_ = pd.Series({"r": 2.7, "alpha": 450.0, "a": 0.8, "b": 2.5})
+    ggf.params_ = pd.Series({"p": 1.1, "q": 0.5, "v": 1.0})  # q <= 1: no population mean
+    summary = _summary([[0, 0, 100, 0.0], [2, 50, 100, 40.0], [4, 90, 100, 60.0]])
+    out = _predictions(bgf, ggf, summary)
+    assert (out["clv_12_mois"] > 0).all()
+    basket_new = out["clv_12_mois"].iloc[0] / out["achats_prevus_12_mois"].iloc[0]
+    assert basket_new == pytest.approx(50.0)  # mean of the repeat baskets 40 and 60

@@ -9,6 +9,8 @@ a few tens of thousands of customers.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 
 import numpy as np
@@ -115,7 +117,9 @@ def fit_models(summary: pd.DataFrame, seed: int = 0) -> tuple[dict, str | None]:
     # ever leaves); it is only tried when the lighter one does not converge.
     for penalizer in PENALIZERS:
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
+            # lifetimes prints the optimiser's report when it fails: keep the console clean
+            with warnings.catch_warnings(), np.errstate(all="ignore"), \
+                    contextlib.redirect_stdout(io.StringIO()):
                 warnings.simplefilter("ignore")
                 bgf = BetaGeoFitter(penalizer_coef=penalizer)
                 bgf.fit(sample["frequency"], sample["recency"], sample["T"])
@@ -167,6 +171,8 @@ def expected_purchases(bgf, t: float, frequency, recency, T) -> np.ndarray:
     redo = ~np.isfinite(out) & (f == 0)
     if redo.any():
         r, alpha, a, b = (float(bgf.params_[k]) for k in ("r", "alpha", "a", "b"))
+        # a or b may sit at 0 after a penalised fit; Gauss-Jacobi needs them > 0
+        a, b = max(a, 1e-6), max(b, 1e-6)
         nodes, weights = roots_jacobi(80, b - 1, a - 1)
         p = (1 + nodes) / 2
         ages = np.unique(age[redo])
@@ -196,7 +202,8 @@ def customer_table(purchases: pd.DataFrame, observation_end=None, seed: int = 0
         One row per customer sorted by ``client``, columns :data:`CUSTOMER_COLUMNS`
         (``frequency``, ``recency``, ``T`` in days; ``p_actif``, ``achats_prevus_12_mois``
         and ``clv_12_mois`` NaN when the models could not be fitted); and a dict about the
-        models: ``fitted`` (bool), ``message`` (French, or None), ``n_fit``, ``params``.
+        models: ``fitted`` (bool), ``message`` (French, or None), ``n_fit`` (customers
+        in the fitting sample), ``penalizer`` and ``params``.
     """
     summary = rfm_summary(purchases, "client", "date", "montant", observation_end=observation_end)
     grouped = purchases.groupby("client", sort=True)
@@ -213,25 +220,45 @@ def customer_table(purchases: pd.DataFrame, observation_end=None, seed: int = 0
     info = {"fitted": bool(models), "message": message, "n_fit": models.get("n_fit", 0),
             "penalizer": models.get("penalizer"), "params": {}}
     if models:
-        bgf, ggf = models["bgf"], models["ggf"]
-        f, r, t, m = (summary[c].to_numpy() for c in ["frequency", "recency", "T", "monetary_value"])
-        with np.errstate(all="ignore"):
-            alive = np.asarray(bgf.conditional_probability_alive(f, r, t), dtype="float64")
-            expected = expected_purchases(bgf, CLV_DAYS, f, r, t)
-            basket = np.asarray(ggf.conditional_expected_average_profit(
-                pd.Series(f), pd.Series(m)), dtype="float64")
-        table["p_actif"] = alive
-        table["achats_prevus_12_mois"] = expected
-        table["clv_12_mois"] = expected * basket
-        info["params"] = {
-            "bg_nbd": {k: float(v) for k, v in bgf.params_.items()},
-            "gamma_gamma": {k: float(v) for k, v in ggf.params_.items()},
-        }
-    else:
+        try:
+            table = table.join(_predictions(models["bgf"], models["ggf"], summary))
+            info["params"] = {
+                "bg_nbd": {k: float(v) for k, v in models["bgf"].params_.items()},
+                "gamma_gamma": {k: float(v) for k, v in models["ggf"].params_.items()},
+            }
+        except Exception as err:  # a degenerate fit: report it, never crash the audit
+            info.update(fitted=False, message=(
+                "Les modèles ont été ajustés mais leurs prévisions sont inutilisables sur ces "
+                f"données ({type(err).__name__}) : P(actif) et CLV sont laissés vides."))
+    if not info["fitted"]:
         for col in ["p_actif", "achats_prevus_12_mois", "clv_12_mois"]:
             table[col] = np.nan
     table.index.name = "client"
     return table.reset_index()[CUSTOMER_COLUMNS], info
+
+
+def _predictions(bgf, ggf, summary: pd.DataFrame) -> pd.DataFrame:
+    """P(alive), expected purchases and CLV over :data:`CLV_DAYS` for each customer.
+
+    Raises FloatingPointError when the fitted models give non-finite values.
+    """
+    f, r, t, m = (summary[c].to_numpy() for c in ["frequency", "recency", "T", "monetary_value"])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alive = np.asarray(bgf.conditional_probability_alive(f, r, t), dtype="float64")
+        expected = expected_purchases(bgf, CLV_DAYS, f, r, t)
+        basket = np.array(ggf.conditional_expected_average_profit(pd.Series(f), pd.Series(m)),
+                            dtype="float64")
+    # With q <= 1 the Gamma-Gamma population mean does not exist and the formula turns
+    # negative for customers without repeat purchase: use the mean observed repeat basket.
+    bad = ~np.isfinite(basket) | (basket < 0)
+    if bad.any():
+        basket[bad] = m[f > 0].mean() if (f > 0).any() else np.nan
+    clv = expected * basket
+    if not (np.isfinite(alive).all() and np.isfinite(clv).all()):
+        raise FloatingPointError("valeurs non finies")
+    return pd.DataFrame({"p_actif": alive, "achats_prevus_12_mois": expected,
+                         "clv_12_mois": clv}, index=summary.index)
 
 
 def customers_at_risk(customers: pd.DataFrame, n: int = 10, threshold: float = 0.5) -> pd.DataFrame:
