@@ -51,6 +51,20 @@ def test_set_aside_summary_counts_and_examples():
     assert table["exemples"].tolist() == ["l. 5 : (vide)", "l. 3 : -5 € ; l. 9 : -7 €"]
 
 
+def test_set_aside_lines_lists_the_errors_but_not_the_returns():
+    set_aside = pd.DataFrame({
+        "ligne": [12, 3, 5, 9], "motif": ["duplicate", "return", "bad_date", "missing_customer"],
+        "motif_fr": ["", "", "", ""], "colonne": ["N°", "Montant", "Date", ""],
+        "valeur": ["A2", "-5 €", "", ""]})
+    table = report.set_aside_lines(set_aside)
+    assert table.values.tolist() == [
+        [5, "date illisible", "Date", "(vide)"],
+        [9, "client manquant", "—", "(vide)"],
+        [12, "doublon", "N°", "A2"],
+    ]
+    assert len(report.set_aside_lines(set_aside, limit=1)) == 1
+
+
 def _customers():
     return pd.DataFrame({
         "client": ["a", "b", "c", "d"], "nb_achats": [5, 1, 2, 3],

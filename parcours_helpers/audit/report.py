@@ -118,6 +118,33 @@ def set_aside_summary(set_aside: pd.DataFrame, examples: int = 2) -> pd.DataFram
     return pd.DataFrame(rows, columns=["motif", "lignes", "colonne", "exemples"])
 
 
+def set_aside_lines(set_aside: pd.DataFrame, limit: int = 100) -> pd.DataFrame:
+    """The lines to fix at the source: set-aside lines other than returns, by line number.
+
+    Returns are left out (they are not errors: the summary gives their count and total).
+
+    Parameters
+    ----------
+    set_aside : pandas.DataFrame
+        Columns ``ligne``, ``motif``, ``colonne``, ``valeur``.
+    limit : int
+        At most this many lines (the first ones in the file); all are in ``set_aside.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``ligne``, ``motif`` (French label), ``colonne``, ``valeur`` (``(vide)`` for
+        an empty cell), sorted by line, index reset.
+    """
+    errors = set_aside[set_aside["motif"] != "return"].sort_values("ligne").head(limit)
+    return pd.DataFrame({
+        "ligne": errors["ligne"].to_numpy(),
+        "motif": errors["motif"].map(REASON_LABELS).to_numpy(),
+        "colonne": errors["colonne"].replace("", "—").to_numpy(),
+        "valeur": errors["valeur"].replace("", "(vide)").to_numpy(),
+    })
+
+
 def plot_monthly_revenue(monthly: pd.DataFrame, ax=None):
     """Bars of the kept revenue per month (``monthly`` from ``monthly_table``)."""
     if ax is None:
