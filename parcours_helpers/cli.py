@@ -23,7 +23,13 @@ EXIT_OK, EXIT_INPUT, EXIT_REPORT = 0, 2, 3
 
 
 class _FrenchParser(argparse.ArgumentParser):
-    """argparse with its usage errors in French and exit code 2."""
+    """argparse with its headings and usage errors in French, and exit code 2."""
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "utilisation :", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "utilisation :", 1)
 
     def error(self, message: str):
         for english, french in (
@@ -44,24 +50,28 @@ def audit_parser() -> argparse.ArgumentParser:
     """The command line of ``parcours-audit`` (French help)."""
     p = _FrenchParser(
         prog="parcours-audit",
+        add_help=False,
         description="Audite un export de ventes (CSV ou Excel) : qualité des données, "
                     "clients pseudonymisés, segments RFM, probabilité d'être actif, CLV, "
                     "et un rapport HTML.",
     )
+    p._positionals.title = "argument"
+    p._optionals.title = "options"
+    p.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")
     p.add_argument("export", help="le fichier exporté (CSV ; , ou tabulation, ou .xlsx)")
-    p.add_argument("--output", "-o", required=True,
+    p.add_argument("--output", "-o", required=True, metavar="DOSSIER",
                    help="dossier des résultats (créé ; rien n'est écrit ailleurs)")
-    p.add_argument("--customer-col", required=True, help="colonne de l'identifiant client")
-    p.add_argument("--date-col", required=True, help="colonne de la date d'achat")
-    p.add_argument("--amount-col", required=True, help="colonne du montant")
-    p.add_argument("--order-col", help="colonne du n° de commande (pour les doublons)")
-    p.add_argument("--sep", help="séparateur de colonnes (par défaut : détecté ; « tab »)")
-    p.add_argument("--encoding", help="encodage (par défaut : détecté, UTF-8 ou cp1252)")
-    p.add_argument("--date-format", help="format des dates, ex. « %%d/%%m/%%Y » (détecté)")
+    p.add_argument("--customer-col", required=True, metavar="COLONNE", help="colonne de l'identifiant client")
+    p.add_argument("--date-col", required=True, metavar="COLONNE", help="colonne de la date d'achat")
+    p.add_argument("--amount-col", required=True, metavar="COLONNE", help="colonne du montant")
+    p.add_argument("--order-col", metavar="COLONNE", help="colonne du n° de commande (pour les doublons)")
+    p.add_argument("--sep", metavar="SÉP", help="séparateur de colonnes (par défaut : détecté ; « tab »)")
+    p.add_argument("--encoding", metavar="ENCODAGE", help="encodage (par défaut : détecté, UTF-8 ou cp1252)")
+    p.add_argument("--date-format", metavar="FORMAT", help="format des dates, ex. « %%d/%%m/%%Y » (détecté)")
     p.add_argument("--decimal", choices=[",", "."], help="séparateur décimal (détecté)")
-    p.add_argument("--observation-end",
+    p.add_argument("--observation-end", metavar="AAAA-MM-JJ",
                    help="fin d'observation AAAA-MM-JJ (par défaut : dernière date valide)")
-    p.add_argument("--salt", help="clé de pseudonymisation (sinon $PARCOURS_SALT, sinon "
+    p.add_argument("--salt", metavar="CLÉ", help="clé de pseudonymisation (sinon $PARCOURS_SALT, sinon "
                                   "une clé aléatoire non conservée)")
     p.add_argument("--force", action="store_true",
                    help="écrire dans un dossier de sortie qui existe déjà")
