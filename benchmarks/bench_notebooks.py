@@ -29,11 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     total = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for folder in args.folders:
-            # Copy the folder so relative links and data look-ups behave as in the repository.
+            # Run copies, but from the repository's folder so ../data resolves as for a learner.
             copy = Path(tmp) / folder
             shutil.copytree(ROOT / folder, copy)
             for nb in sorted(copy.glob("*.ipynb")):
-                seconds = execute_notebook(nb)
+                seconds = execute_notebook(nb, cwd=ROOT / folder)
                 total += seconds
                 flag = "" if seconds <= BUDGET_S else f"  > {BUDGET_S:.0f} s !"
                 over += seconds > BUDGET_S

@@ -18,15 +18,19 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def execute_notebook(path: Path, timeout: int = 300) -> float:
-    """Execute ``path`` in place from a fresh kernel; return the seconds it took."""
+def execute_notebook(path: Path, timeout: int = 300, cwd: Path | None = None) -> float:
+    """Execute ``path`` in place from a fresh kernel; return the seconds it took.
+
+    The kernel runs in ``cwd`` (default: the notebook's folder), where relative paths such as
+    ``../data`` are resolved.
+    """
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(cwd or path.parent)}},
         record_timing=False,
     )
     client.execute()
