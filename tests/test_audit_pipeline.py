@@ -212,3 +212,25 @@ def test_demo_export_accounting_matches_what_was_injected():
     assert q["rows_kept"] == len(orders) - 8  # the 3 + 3 + 2 faulty sales lines
     assert q["returns_total"] == pytest.approx(-orders["montant_rembourse"].sum())
     assert (q["detected"]["empty_lines"], q["detected"]["total_line"]) == (1, 7087)
+
+
+def test_write_csv_reads_back_as_pandas_own_csv(tmp_path):
+    from parcours_helpers.audit.pipeline import write_csv
+
+    table = pd.DataFrame({
+        "client": ["C-1", "C-2", "C-3"],
+        "n": [1, 2, 3],
+        "whole": [1.0, 2.0, float("nan")],
+        "x": [0.123456, 1e-5, 12345.5],
+        "jour": pd.to_datetime(["2024-01-05", None, "2024-03-01"]),
+        "texte": ['a,b', 'dit "oui"', None],
+    })
+    write_csv(table, tmp_path / "t.csv")
+    table.assign(x=table["x"].round(4)).to_csv(tmp_path / "p.csv", index=False)
+    lines = (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1] == 'C-1,1,1,0.1235,2024-01-05,"a,b"'
+    assert lines[3] == "C-3,3,,12345.5,2024-03-01,"
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "t.csv"),
+                                  pd.read_csv(tmp_path / "p.csv"))
+    write_csv(table.iloc[:0], tmp_path / "vide.csv")
+    assert pd.read_csv(tmp_path / "vide.csv").columns.tolist() == table.columns.tolist()

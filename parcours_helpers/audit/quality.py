@@ -208,6 +208,10 @@ def identifier_codes(values: pd.Series, strip: bool = True) -> tuple[np.ndarray,
     >>> identifier_codes(pd.Series(["a", " a", "", "b", "  "]))[0].tolist()
     [0, 0, -1, 1, -1]
     """
+    if not strip:
+        sorted_codes = _sorted_codes(values)
+        if sorted_codes is not None:
+            return sorted_codes
     codes, uniques = pd.factorize(values)
     uniques = np.asarray(uniques, dtype=object)  # iterating a numpy array is much faster
     if strip:
@@ -219,6 +223,30 @@ def identifier_codes(values: pd.Series, strip: bool = True) -> tuple[np.ndarray,
     if blank.any():
         codes = np.where(blank[codes], -1, codes)
     return codes.astype("int64"), uniques
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes of identifiers already in increasing order (blank cells aside), else None.
+
+    Order numbers usually come sorted: then equal numbers are neighbours and the codes
+    are a running count of changes, much cheaper than hashing millions of strings.
+    """
+    arr = values.to_numpy(dtype=object)
+    filled = np.flatnonzero(arr != "")
+    if len(filled) < 2:
+        return None
+    present = arr[filled]
+    try:
+        if not (present[1:] >= present[:-1]).all():
+            return None
+    except TypeError:  # mixed types: let factorize handle them
+        return None
+    change = np.empty(len(present), dtype=bool)
+    change[0] = True
+    np.not_equal(present[1:], present[:-1], out=change[1:])
+    codes = np.full(len(arr), -1, dtype="int64")
+    codes[filled] = np.cumsum(change) - 1
+    return codes, present[change]
 
 
 def line_codes(lines: pd.DataFrame) -> np.ndarray:
