@@ -15,6 +15,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -125,7 +126,9 @@ def audit_main(argv: list[str] | None = None) -> int:
 
 def make_report(out: Path) -> Path:
     """Execute the report notebook on the results in ``out``; write audit.ipynb and report.html."""
-    import papermill as pm
+    with _without_module(_SLOW_OPTIONAL):
+        import nbconvert  # noqa: F401  (export_html needs it: import it under the same guard)
+        import papermill as pm
 
     from parcours_helpers.audit.report import NOTEBOOK, export_html
 
@@ -139,6 +142,25 @@ def make_report(out: Path) -> Path:
         kernel_name="python3",
     )
     return export_html(executed, out / "report.html")
+
+
+#: Optional module that jsonschema (under nbformat, papermill and nbconvert) imports when
+#: installed, only to check the "iri" string format, which notebooks never use; importing
+#: it builds a grammar and costs about 2 s at every report.
+_SLOW_OPTIONAL = "rfc3987_syntax"
+
+
+@contextlib.contextmanager
+def _without_module(name: str):
+    """Make ``import name`` fail inside the block (when not imported yet), then undo it."""
+    blocked = name not in sys.modules
+    if blocked:
+        sys.modules[name] = None  # the import system raises ImportError for a None entry
+    try:
+        yield
+    finally:
+        if blocked and sys.modules.get(name, 0) is None:
+            del sys.modules[name]
 
 
 def _first_line(err: Exception) -> str:

@@ -160,3 +160,16 @@ def test_salt_from_the_environment(tmp_path, monkeypatch):
     quality = json.loads((tmp_path / "a" / "quality.json").read_text(encoding="utf-8"))
     assert quality["pseudonymisation"]["key"] == "clé de la variable PARCOURS_SALT"
     assert "sel-env" not in (tmp_path / "a" / "quality.json").read_text(encoding="utf-8")
+
+
+def test_slow_optional_module_is_blocked_only_inside_the_block():
+    from parcours_helpers.cli import _without_module
+
+    name = "module_absent_pour_le_test"
+    with _without_module(name):
+        with pytest.raises(ImportError):
+            __import__(name)
+        assert sys.modules[name] is None
+    assert name not in sys.modules
+    with _without_module("json"):  # already imported: left alone
+        assert sys.modules["json"] is json

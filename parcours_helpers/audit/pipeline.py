@@ -8,9 +8,7 @@ writes ``quality.json``, ``customers.csv``, ``set_aside.csv`` and ``monthly.csv`
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -87,11 +85,6 @@ def run_audit(
     wanted = [c for c in dict.fromkeys(cols.values()) if c is not None]
     if decimal not in (None, ",", "."):
         raise AuditInputError(f"Séparateur décimal inconnu : « {decimal} » (« , » ou « . »).")
-    # The model library (lifetimes, scipy, autograd) takes 1–2 s to import: do it in the
-    # background while the file is read (pandas' parser releases the GIL while it splits
-    # the lines), and wait for it before the models.
-    warm = threading.Thread(target=_import_models, daemon=True)
-    warm.start()
     raw, detected = read_export(path, columns=wanted, sep=sep, encoding=encoding,
                                 all_columns=order_col is None)
     amounts, decimal_used = parse_amounts(raw[amount_col], decimal)
@@ -120,10 +113,12 @@ def run_audit(
     names[used] = pseudonym_array(customer_ids[used], key)
     del customer_ids
     end = _observation_end(observation_end, purchases["date"])
-    warm.join()
     customers, models = customer_table(purchases, observation_end=end, seed=seed)
-    customers["client"] = names[customers["client"].to_numpy()]
-    customers = customers.sort_values("client", ignore_index=True)
+    pseudonyms = names[customers["client"].to_numpy()]
+    customers["client"] = pseudonyms
+    # pseudonyms have one length: numpy sorts them as fixed-width text much faster
+    order = np.argsort(pseudonyms.astype(str), kind="stable") if len(pseudonyms) else []
+    customers = customers.iloc[order].reset_index(drop=True)
     counts = fate.value_counts()
     returns = (fate == "return").to_numpy()
     quality = {
@@ -150,11 +145,6 @@ def run_audit(
     }
     return {"quality": quality, "set_aside": set_aside, "customers": customers,
             "monthly": monthly_table(purchases)}
-
-
-def _import_models() -> None:
-    with contextlib.suppress(Exception):  # fit_models imports it again and reports
-        import lifetimes  # noqa: F401
 
 
 def _observation_end(value, dates: pd.Series) -> pd.Timestamp:
