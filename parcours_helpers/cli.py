@@ -130,7 +130,7 @@ def make_report(out: Path) -> Path:
         import nbconvert  # noqa: F401  (export_html needs it: import it under the same guard)
         import papermill as pm
 
-    from parcours_helpers.audit.report import NOTEBOOK, export_html
+    from parcours_helpers.audit.export import NOTEBOOK, export_html
 
     if not NOTEBOOK.exists():
         raise FileNotFoundError(f"notebook du rapport introuvable ({NOTEBOOK.name})")

@@ -9,21 +9,14 @@ figures embedded, so the client can open one file.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from parcours_helpers import style
 from parcours_helpers.audit.customers import SEGMENTS
+from parcours_helpers.audit.export import HIDDEN_TAGS, NOTEBOOK, export_html  # noqa: F401
 from parcours_helpers.audit.quality import REASON_LABELS
 
-#: Notebook of the report (in the kit's folder, next to the package).
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "08_audit_client.ipynb"
-#: Cell tags left out of the client's report (course material, papermill parameters).
-HIDDEN_TAGS = {"cours", "parameters", "injected-parameters"}
-_REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', re.DOTALL)
 _DETECTED_LABELS = {
     "format": "format du fichier",
     "encoding": "encodage",
@@ -247,39 +240,3 @@ def plot_clv(customers: pd.DataFrame, ax=None):
     style.format_euros(ax, "x")
     return style.titles(ax, "Valeur attendue de chaque client sur 12 mois (CLV)",
                         "CLV à 12 mois (€ TTC, plafonnée au 99e centile)", "nombre de clients")
-
-
-def export_html(notebook: str | Path, html: str | Path) -> Path:
-    """Export an executed report notebook to a self-contained HTML page, without code.
-
-    Cells tagged ``cours``, ``parameters`` or ``injected-parameters`` are left out; the
-    figures are embedded in the page (base64 PNG).
-
-    Parameters
-    ----------
-    notebook : str or pathlib.Path
-        The executed notebook.
-    html : str or pathlib.Path
-        Where to write the page.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    remover = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
-    nb, _ = remover.preprocess(nb, {})
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {
-        "name": "Audit des ventes — rapport"}})
-    body = re.sub(r"<html(\s+lang=\"[^\"]*\")?>", '<html lang="fr">', body, count=1)
-    # Self-contained: drop the scripts fetched from the web (require.js, MathJax), unused here.
-    body = _REMOTE_SCRIPT.sub("", body)
-    html = Path(html)
-    html.write_text(body, encoding="utf-8")
-    return html
