@@ -86,7 +86,7 @@ TARGETS = {
 }
 
 #: Tools pip needs to install the kit from its source folder (``pip install -e .``).
-BUILD_TOOLS = ("pip", "setuptools>=68", "wheel")
+BUILD_TOOLS = ("pip", "setuptools>=77", "wheel")  # as pyproject.toml build-system
 
 
 def kit_requirements(pyproject: Path = ROOT / "pyproject.toml",
