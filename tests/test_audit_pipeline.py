@@ -234,3 +234,14 @@ def test_write_csv_reads_back_as_pandas_own_csv(tmp_path):
                                   pd.read_csv(tmp_path / "p.csv"))
     write_csv(table.iloc[:0], tmp_path / "vide.csv")
     assert pd.read_csv(tmp_path / "vide.csv").columns.tolist() == table.columns.tolist()
+
+
+def test_monthly_table_counts_each_buyer_once_per_month_whatever_the_ids():
+    dates = pd.to_datetime(["2024-01-05", "2024-01-20", "2024-03-02", "2024-03-20", "2024-03-21"])
+    amounts = [10.0, 5.0, 20.0, 5.0, 1.0]
+    for ids in (["b", "b", "a", "b", "a"], [7, 7, 10**9, 7, 10**9]):
+        table = monthly_table(pd.DataFrame({"client": ids, "date": dates, "montant": amounts}))
+        assert table["achats"].tolist() == [2, 0, 3]
+        assert table["clients"].tolist() == [1, 0, 2]
+        assert table["nouveaux_clients"].tolist() == [1, 0, 1]
+        assert table["chiffre_affaires"].tolist() == [15.0, 0.0, 26.0]

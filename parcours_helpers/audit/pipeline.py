@@ -180,21 +180,39 @@ def monthly_table(purchases: pd.DataFrame) -> pd.DataFrame:
         ``clients`` (distinct buyers), ``nouveaux_clients`` (first purchase that month),
         one row per month from the first to the last, months without sales at 0.
     """
-    month = purchases["date"].dt.to_period("M")
-    first = purchases.groupby("client")["date"].min().dt.to_period("M")
+    # months as integers (months since 1970) and counts with numpy: the same table as
+    # grouping by period, several times faster on millions of purchases
+    month = purchases["date"].to_numpy().astype("datetime64[M]").astype("int64")
+    start = month.min() if len(month) else 0
+    idx = month - start
+    n = int(idx.max()) + 1 if len(idx) else 0
+    client = purchases["client"].to_numpy()
+    if client.dtype.kind in "iu" and len(client) and 0 <= client.min() \
+            and client.max() < 4 * len(client) + 1000:
+        client_code = client.astype("int64")  # already small codes (run_audit's case)
+    else:
+        client_code = pd.factorize(client)[0].astype("int64")
+    n_clients = int(client_code.max()) + 1 if len(idx) else 0
+    first = np.full(n_clients, n, dtype="int64")
+    np.minimum.at(first, client_code, idx)
+    first = first[first < n]  # codes that are not a client stay at n
+    if n_clients * n <= 50_000_000:  # a client x month grid of booleans
+        seen = np.zeros(n_clients * n, dtype=bool)
+        seen[client_code * n + idx] = True
+        active = np.repeat(np.arange(n), seen.reshape(n_clients, n).sum(axis=0))
+    else:
+        active = pd.unique(client_code * n + idx) % n
+    revenue = purchases.groupby(idx)["montant"].sum().round(2)
+    months = pd.period_range(pd.Period(np.datetime64(int(start), "M"), freq="M"), periods=n,
+                             freq="M")
     table = pd.DataFrame({
-        "chiffre_affaires": purchases.groupby(month)["montant"].sum().round(2),
-        "achats": purchases.groupby(month).size(),
-        "clients": purchases.groupby(month)["client"].nunique(),
-        "nouveaux_clients": first.value_counts(),
+        "mois": months.to_timestamp(),
+        "chiffre_affaires": revenue.reindex(range(n), fill_value=0.0).to_numpy(dtype="float64"),
+        "achats": np.bincount(idx, minlength=n).astype("int64"),
+        "clients": np.bincount(active, minlength=n).astype("int64"),
+        "nouveaux_clients": np.bincount(first, minlength=n).astype("int64"),
     })
-    months = pd.period_range(month.min(), month.max(), freq="M")
-    table = table.reindex(months, fill_value=0).fillna(0)
-    table[["achats", "clients", "nouveaux_clients"]] = table[
-        ["achats", "clients", "nouveaux_clients"]].astype("int64")
-    table.index = months.to_timestamp()
-    table.index.name = "mois"
-    return table.reset_index()
+    return table
 
 
 def save_results(results: dict, output: str | Path) -> Path:
