@@ -19,6 +19,8 @@ import contextlib
 import sys
 from pathlib import Path
 
+from parcours_helpers.formats import french_number
+
 #: Exit codes.
 EXIT_OK, EXIT_INPUT, EXIT_REPORT = 0, 2, 3
 
@@ -170,10 +172,10 @@ def _first_line(err: Exception) -> str:
 
 def _print_summary(quality: dict, out: Path, report: bool) -> None:
     aside = ", ".join(f"{k} {v}" for k, v in quality["rows_set_aside"].items() if v) or "aucune"
-    print(f"Lignes lues : {quality['rows_read']} ; gardées : {quality['rows_kept']} ; "
-          f"écartées : {aside}.")
-    print(f"Clients : {quality['customers']} ; chiffre d'affaires gardé : "
-          f"{quality['revenue_kept']:.2f} €.")
+    print(f"Lignes lues : {french_number(quality['rows_read'])} ; "
+          f"gardées : {french_number(quality['rows_kept'])} ; écartées : {aside}.")
+    print(f"Clients : {french_number(quality['customers'])} ; chiffre d'affaires gardé : "
+          f"{french_number(quality['revenue_kept'], 2, '€')}.")
     if not quality["models"]["fitted"]:
         print(quality["models"]["message"])
     files = "quality.json, customers.csv, set_aside.csv, monthly.csv"

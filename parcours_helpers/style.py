@@ -11,13 +11,16 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
-#: Narrow no-break space, the French thousands separator.
-NNBSP = "\u202f"
+from parcours_helpers.formats import (  # noqa: F401 - re-exported for figures and notebooks
+    FRENCH_MONTHS,
+    NNBSP,
+    french_date,
+    french_number,
+)
 
 #: Colour of each journey form (stable across chapters).
 FORM_COLOURS = {
@@ -48,9 +51,6 @@ STATUS_COLOURS = {
 #: A neutral colour for "everything else" and a highlight colour.
 GREY = "#9aa0a6"
 HIGHLIGHT = "#e63946"
-
-FRENCH_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin",
-                 "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
 def apply(context: str = "talk") -> None:
@@ -106,32 +106,6 @@ def _show_figures_inline() -> None:
         shell.run_line_magic("matplotlib", "inline")
 
 
-def french_number(x: float, decimals: int = 0, unit: str = "") -> str:
-    """Format a number the French way: ``1 234,5`` with an optional unit.
-
-    Examples
-    --------
-    >>> french_number(1234.5, 1, "€")
-    '1\u202f234,5\u202f€'
-    >>> french_number(-0.25, 2)
-    '-0,25'
-    """
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return ""
-    text = f"{x:,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
-    return f"{text}{NNBSP}{unit}" if unit else text
-
-
-def french_date(d) -> str:
-    """Format a date as ``janv. 2024`` (month abbreviation and year).
-
-    Examples
-    --------
-    >>> french_date(pd.Timestamp("2024-01-15"))
-    'janv. 2024'
-    """
-    d = pd.Timestamp(d)
-    return f"{FRENCH_MONTHS[d.month - 1]} {d.year}"
 
 
 def format_axis(ax, axis: str = "y", unit: str = "", decimals: int = 0):
