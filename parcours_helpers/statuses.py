@@ -562,6 +562,15 @@ def estimate_unknown(classified: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _status_bars(names: pd.Series, values: pd.Series, ax=None):
+    """Horizontal bars, one per status in the given order (top to bottom), in its colour."""
+    if ax is None:
+        _fig, ax = style.new_figure(11, 4.5)
+    ax.barh(names, values, color=[style.STATUS_COLOURS[s] for s in names])
+    ax.invert_yaxis()
+    return ax
+
+
 def plot_status_counts(counts: pd.DataFrame, ax=None,
                        title: str = "Les personnes par statut"):
     """Draw :func:`status_counts` as horizontal bars, one colour per status.
@@ -579,11 +588,7 @@ def plot_status_counts(counts: pd.DataFrame, ax=None,
     """
     require_columns(counts, ["statut", "nb_personnes"], "le décompte des statuts")
     _check_statuses(counts["statut"])
-    if ax is None:
-        _fig, ax = style.new_figure(11, 4.5)
-    ax.barh(counts["statut"].astype(str), counts["nb_personnes"],
-            color=[style.STATUS_COLOURS[s] for s in counts["statut"].astype(str)])
-    ax.invert_yaxis()
+    ax = _status_bars(counts["statut"].astype(str), counts["nb_personnes"], ax)
     style.format_axis(ax, "x")
     return style.titles(ax, title, "personnes", None)
 
@@ -608,12 +613,8 @@ def plot_conversion_cost(costs: pd.DataFrame, ax=None,
     """
     require_columns(costs, ["statut", "cout_par_conversion_eur"], "les coûts de conversion")
     _check_statuses(costs["statut"])
-    if ax is None:
-        _fig, ax = style.new_figure(11, 4.5)
     values = costs["cout_par_conversion_eur"].astype(float)
-    names = costs["statut"].astype(str)
-    ax.barh(names, values.fillna(0), color=[style.STATUS_COLOURS[s] for s in names])
-    ax.invert_yaxis()
+    ax = _status_bars(costs["statut"].astype(str), values.fillna(0), ax)
     for y, v in enumerate(values):
         label = "  aucune conversion" if pd.isna(v) else "  " + style.french_number(v, 0, "€")
         ax.text(0 if pd.isna(v) else v, y, label, va="center", fontsize=14)

@@ -139,7 +139,9 @@ reponse = matrice.loc["prospect", "client"] / matrice.loc["prospect"].sum()
 
 # --- q4: the rules as a function ---------------------------------------------------------
 
-def _statut(nb_commandes, besoin, achete_ailleurs):
+#: The solution shown to the learner; the checker's reference is this very code.
+_STATUT_SOLUTION = """
+def statut(nb_commandes, besoin, achete_ailleurs):
     if nb_commandes > 0:
         return "client"
     if achete_ailleurs is True:
@@ -148,7 +150,19 @@ def _statut(nb_commandes, besoin, achete_ailleurs):
         return "non-consommateur absolu"
     if besoin == "rare":
         return "non-consommateur relatif"
-    return "prospect"
+    return "prospect"          # besoin occasionnel ou régulier, ou rien de connu
+
+reponse = statut
+"""
+
+
+def _solution_function() -> object:
+    namespace: dict = {}
+    exec(_STATUT_SOLUTION, namespace)  # our own constant, not user input
+    return namespace["statut"]
+
+
+_statut = _solution_function()
 
 
 def _need_first(nb_commandes, besoin, achete_ailleurs):
@@ -183,20 +197,7 @@ q4 = Question(
     name="q4",
     checker=expect_function(_CASES, name="statut"),
     expected=lambda: _statut,
-    solution_code="""
-def statut(nb_commandes, besoin, achete_ailleurs):
-    if nb_commandes > 0:
-        return "client"
-    if achete_ailleurs is True:
-        return "consommateur concurrent"
-    if besoin == "aucun":
-        return "non-consommateur absolu"
-    if besoin == "rare":
-        return "non-consommateur relatif"
-    return "prospect"          # besoin occasionnel ou régulier, ou rien de connu
-
-reponse = statut
-""",
+    solution_code=_STATUT_SOLUTION,
     hints=[
         "Une suite de if … return, dans l'ordre des règles 2 à 7 : le premier return atteint "
         "décide.",
