@@ -21,7 +21,7 @@ from parcours_helpers.audit.quality import REASONS
 FIXTURES = Path(__file__).parent / "fixtures"
 QUALITY_KEYS = {"rows_read", "rows_kept", "rows_set_aside", "customers", "revenue_kept",
                 "returns_total", "first_date", "last_date", "observation_end", "detected",
-                "columns_used", "pseudonymisation", "models"}
+                "columns_used", "pseudonymisation", "models", "engine"}
 
 # fixture -> (columns, rows_read, rows_kept, set aside, customers, revenue_kept, returns_total)
 CASES = {

@@ -123,12 +123,6 @@ def detect_date_format(values: pd.Series, sample: int = 2000) -> str | None:
     return best
 
 
-def _date_part(fmt: str) -> tuple[str, int]:
-    """The date part of a format and the width of its text (``"%d/%m/%Y %H:%M"`` → 10)."""
-    part = re.split(r"[ T]", fmt)[0]
-    return part, len(pd.Timestamp("2000-12-31").strftime(part))
-
-
 def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.Series, str | None]:
     """Convert day-first date text to day timestamps; NaT where unreadable.
 
@@ -147,8 +141,8 @@ def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.S
     Returns
     -------
     (pandas.Series, str or None)
-        Days (``datetime64[ns]`` at midnight, same index; NaT where unreadable) and the
-        format detected.
+        Days (``datetime64[ns]`` at midnight, same index; NaT where unreadable or before
+        1900) and the format detected.
 
     Examples
     --------
@@ -158,31 +152,71 @@ def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.S
     fmt = date_format or detect_date_format(values.iloc[:2000].str.strip())
     if fmt is None:
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), None
-    part, width = _date_part(fmt)
+    part, width = date_part(fmt)
     # distinct texts -> distinct day texts (cut after the date) -> parsed once each
     codes, uniques = pd.factorize(values)
     day_codes, day_texts = pd.factorize(
-        pd.Series([u[:width].strip() for u in np.asarray(uniques, dtype=object)], dtype=object))
-    days = pd.to_datetime(pd.Series(day_texts, dtype=object), format=part, errors="coerce")
-    days = np.asarray(days, dtype="datetime64[ns]")
+        pd.Series([u[:width] for u in np.asarray(uniques, dtype=object)], dtype=object))
+    days = parse_day_texts(day_texts, part)
     dates = pd.Series(days[day_codes[codes]] if len(uniques) else days[:0], index=values.index,
                       dtype="datetime64[ns]")
     missing = dates.isna().to_numpy()
     if missing.any():
-        # Retry the failures in full (another width: 5/3/2024, 15/03/24, …).
-        stripped = values[missing].str.strip()
-        retry = pd.Series(pd.NaT, index=stripped.index, dtype="datetime64[ns]")
-        for other in [fmt] + ([] if date_format else DATE_FORMATS):
-            todo = retry.isna() & (stripped != "")
-            if not todo.any():
-                break
-            got = pd.to_datetime(stripped[todo], format=other, errors="coerce")
-            retry[todo] = got.astype("datetime64[ns]").dt.normalize()
-        dates[missing] = retry.to_numpy()
-    too_old = (dates < pd.Timestamp("1900-01-01")).to_numpy()
+        dates[missing] = reparse_dates(values[missing], retry_formats(fmt, date_format))
+    return drop_too_old(dates), fmt
+
+
+def date_part(fmt: str) -> tuple[str, int]:
+    """The date part of a format and the width of its text (``"%d/%m/%Y %H:%M"`` → 10)."""
+    part = re.split(r"[ T]", fmt)[0]
+    return part, len(pd.Timestamp("2000-12-31").strftime(part))
+
+
+def parse_day_texts(texts, part: str) -> np.ndarray:
+    """Parse day texts (dates cut to the width of ``part``; surrounding blanks ignored).
+
+    Returns ``datetime64[ns]`` values, NaT where the text does not match ``part``.
+    """
+    stripped = pd.Series([t.strip() for t in np.asarray(texts, dtype=object)], dtype=object)
+    return np.asarray(pd.to_datetime(stripped, format=part, errors="coerce"),
+                      dtype="datetime64[ns]")
+
+
+def retry_formats(fmt: str, date_format: str | None) -> list[str]:
+    """Formats tried in full on the values whose day part did not parse.
+
+    A format given by the user is the only one tried; a guessed one is followed by all
+    of :data:`DATE_FORMATS` (5/3/2024, 15/03/24 in a file of 15/03/2024 14:30…).
+    """
+    return [fmt] + ([] if date_format else DATE_FORMATS)
+
+
+def reparse_dates(values: pd.Series, formats: list[str]) -> np.ndarray:
+    """Parse full date texts with each format in turn (first that reads wins), as days.
+
+    Returns ``datetime64[ns]`` at midnight, NaT where no format reads the text.
+    """
+    stripped = values.str.strip()
+    retry = pd.Series(pd.NaT, index=stripped.index, dtype="datetime64[ns]")
+    for other in formats:
+        todo = retry.isna() & (stripped != "")
+        if not todo.any():
+            break
+        got = pd.to_datetime(stripped[todo], format=other, errors="coerce")
+        retry[todo] = got.astype("datetime64[ns]").dt.normalize()
+    return retry.to_numpy()
+
+
+#: Dates before this day are taken for typing errors (01/01/0024, 1/1/1800): unreadable.
+OLDEST_DATE = pd.Timestamp("1900-01-01")
+
+
+def drop_too_old(dates: pd.Series) -> pd.Series:
+    """Set the dates before :data:`OLDEST_DATE` to NaT (in place) and return them."""
+    too_old = (dates < OLDEST_DATE).to_numpy()
     if too_old.any():
         dates[too_old] = pd.NaT
-    return dates, fmt
+    return dates
 
 
 def identifier_codes(values: pd.Series, strip: bool = True) -> tuple[np.ndarray, np.ndarray]:

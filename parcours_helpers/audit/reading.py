@@ -210,7 +210,31 @@ def read_export(
     return df, detected
 
 
-def _read_csv(path, columns, sep, encoding, all_columns=False):
+def csv_layout(path: Path, columns: list[str] | None, sep: str | None = None,
+               encoding: str | None = None) -> dict:
+    """How a CSV export is written, from its first lines: encoding, separator, header.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+    columns : list of str, optional
+        Columns that must exist in the header.
+    sep, encoding : str, optional
+        Override the guesses.
+
+    Returns
+    -------
+    dict
+        ``encoding`` and ``sep`` (Python names, e.g. ``"cp1252"``, ``";"``), ``header``
+        (the column names) and ``detected`` (the French description used by the report:
+        ``format``, ``encoding``, ``separator``, ``line_endings``, ``columns``).
+
+    Raises
+    ------
+    AuditInputError
+        Unreadable encoding, no line of text, no separator, unknown column.
+    """
     encoding = _normalise_encoding(encoding) if encoding else sniff_encoding(path)
     try:
         lines = _first_lines(path, encoding)
@@ -226,6 +250,19 @@ def _read_csv(path, columns, sep, encoding, all_columns=False):
     sep = _normalise_sep(sep) if sep else sniff_separator(header, lines[1:])
     header_cols = next(csv.reader([header], delimiter=sep))
     _check_columns(header_cols, columns or [], path)
+    detected = {
+        "format": "CSV",
+        "encoding": _ENCODING_NAMES.get(encoding, encoding),
+        "separator": _SEP_NAMES.get(sep, sep),
+        "line_endings": "CRLF (Windows)" if _has_crlf(path) else "LF",
+        "columns": [str(c) for c in header_cols],
+    }
+    return {"encoding": encoding, "sep": sep, "header": header_cols, "detected": detected}
+
+
+def _read_csv(path, columns, sep, encoding, all_columns=False):
+    layout = csv_layout(path, columns, sep, encoding)
+    sep, encoding = layout["sep"], layout["encoding"]
     try:
         # dtype=object (plain Python strings): without pyarrow, pandas' own string dtype
         # makes the later factorize passes about a third slower on millions of cells.
@@ -240,14 +277,7 @@ def _read_csv(path, columns, sep, encoding, all_columns=False):
             f"(séparateur « {_SEP_NAMES.get(sep, sep)} », encodage {encoding}) : {err}. "
             "Vérifiez le fichier ou précisez --sep et --encoding."
         ) from None
-    detected = {
-        "format": "CSV",
-        "encoding": _ENCODING_NAMES.get(encoding, encoding),
-        "separator": _SEP_NAMES.get(sep, sep),
-        "line_endings": "CRLF (Windows)" if _has_crlf(path) else "LF",
-        "columns": [str(c) for c in header_cols],
-    }
-    return df, detected
+    return df, layout["detected"]
 
 
 def _read_excel(path):
