@@ -15,7 +15,6 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
@@ -98,6 +97,20 @@ def audit_main(argv: list[str] | None = None) -> int:
     if out.exists() and any(out.iterdir()) and not args.force:
         return _fail(f"le dossier de sortie « {out} » existe déjà et n'est pas vide ; "
                      "ajoutez --force pour le remplacer, ou choisissez un autre dossier.")
+    from parcours_helpers.audit.export import start_report
+
+    # the report's kernel starts now, while the audit works; finish_report(False) stops it
+    finish_report = None
+    if not args.no_report and Path(args.export).is_file():
+        finish_report = start_report(out)
+    try:
+        return _audit_and_report(args, out, finish_report)
+    finally:
+        if finish_report is not None:
+            finish_report(False)  # no effect once the report is done
+
+
+def _audit_and_report(args, out: Path, finish_report) -> int:
     try:
         from parcours_helpers.audit import AuditInputError, run_audit, save_results
 
@@ -114,9 +127,9 @@ def audit_main(argv: list[str] | None = None) -> int:
         return _fail(f"erreur inattendue ({type(err).__name__} : {err}). Vérifiez le fichier "
                      "et les options ; si le problème persiste, signalez-le.", 1)
     save_results(results, out)
-    if not args.no_report:
+    if finish_report is not None:
         try:
-            make_report(out)
+            finish_report(True)
         except Exception as err:
             return _fail(f"les résultats sont écrits dans « {out} », mais le rapport HTML n'a "
                          f"pas pu être produit ({type(err).__name__} : {_first_line(err)}).",
@@ -128,41 +141,9 @@ def audit_main(argv: list[str] | None = None) -> int:
 
 def make_report(out: Path) -> Path:
     """Execute the report notebook on the results in ``out``; write audit.ipynb and report.html."""
-    with _without_module(_SLOW_OPTIONAL):
-        import nbconvert  # noqa: F401  (export_html needs it: import it under the same guard)
-        import papermill as pm
+    from parcours_helpers.audit.export import start_report
 
-    from parcours_helpers.audit.export import NOTEBOOK, export_html
-
-    if not NOTEBOOK.exists():
-        raise FileNotFoundError(f"notebook du rapport introuvable ({NOTEBOOK.name})")
-    executed = out / "audit.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOK), str(executed),
-        parameters={"resultats": str(out.resolve())},
-        cwd=str(NOTEBOOK.parent), progress_bar=False, log_output=False,
-        kernel_name="python3",
-    )
-    return export_html(executed, out / "report.html")
-
-
-#: Optional module that jsonschema (under nbformat, papermill and nbconvert) imports when
-#: installed, only to check the "iri" string format, which notebooks never use; importing
-#: it builds a grammar and costs about 2 s at every report.
-_SLOW_OPTIONAL = "rfc3987_syntax"
-
-
-@contextlib.contextmanager
-def _without_module(name: str):
-    """Make ``import name`` fail inside the block (when not imported yet), then undo it."""
-    blocked = name not in sys.modules
-    if blocked:
-        sys.modules[name] = None  # the import system raises ImportError for a None entry
-    try:
-        yield
-    finally:
-        if blocked and sys.modules.get(name, 0) is None:
-            del sys.modules[name]
+    return start_report(out)(True)
 
 
 def _first_line(err: Exception) -> str:

@@ -163,7 +163,7 @@ def test_salt_from_the_environment(tmp_path, monkeypatch):
 
 
 def test_slow_optional_module_is_blocked_only_inside_the_block():
-    from parcours_helpers.cli import _without_module
+    from parcours_helpers.audit.export import without_module as _without_module
 
     name = "module_absent_pour_le_test"
     with _without_module(name):
@@ -173,3 +173,42 @@ def test_slow_optional_module_is_blocked_only_inside_the_block():
     assert name not in sys.modules
     with _without_module("json"):  # already imported: left alone
         assert sys.modules["json"] is json
+
+
+def test_bad_input_with_the_report_on_stops_its_kernel_and_writes_nothing(tmp_path):
+    """The report's process starts before the audit: a failed audit must stop it."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"Client;Date;Montant\r\n")
+    result = _run(str(path), "--output", str(tmp_path / "audit_x"), "--customer-col", "Client",
+                  "--date-col", "Date", "--amount-col", "Montant")
+    assert result.returncode == EXIT_INPUT
+    assert "ne contient que la ligne d'en-t\u00eate" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "audit_x").exists()
+
+
+def test_report_process_stopped_before_the_results_writes_nothing(tmp_path):
+    from parcours_helpers.audit.export import start_report
+
+    finish = start_report(tmp_path / "audit")
+    assert finish(False) is None
+    assert finish(True) is None  # only the first call counts
+    assert not (tmp_path / "audit").exists()
+
+
+def test_report_failure_is_reported_in_french_with_its_cause(tmp_path, capsys, monkeypatch):
+    """A report that cannot be produced leaves the tables and says why (exit code 3)."""
+    from parcours_helpers.audit import export
+    from parcours_helpers.cli import EXIT_REPORT
+
+    missing = tmp_path / "absent.ipynb"
+    with pytest.raises(export.ReportError, match="introuvable"):
+        export.start_report(tmp_path / "a", notebook=missing)(True)
+    original = export.start_report
+    monkeypatch.setattr(export, "start_report", lambda out: original(out, notebook=missing))
+    code = audit_main([str(FIXTURES / "export_cp1252.csv"), "--output", str(tmp_path / "b"),
+                       *CP1252, "--quiet"])
+    assert code == EXIT_REPORT
+    err = capsys.readouterr().err
+    assert "les résultats sont écrits" in err and "introuvable" in err
+    assert (tmp_path / "b" / "quality.json").exists()
