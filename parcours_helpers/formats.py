@@ -44,3 +44,49 @@ def french_date(d) -> str:
     """
     d = pd.Timestamp(d)
     return f"{FRENCH_MONTHS[d.month - 1]} {d.year}"
+
+
+def french_table(table: pd.DataFrame, decimals: int | dict[str, int] = 1,
+                 plain: tuple[str, ...] = ()):
+    """Show a table the French way, for a client's report: ``1 234,5``, ``05/01/2024``.
+
+    Whole numbers get a narrow-space thousands separator, other numbers a decimal comma,
+    dates ``JJ/MM/AAAA``, missing values a dash; the index is not shown (the first
+    columns say what each row is). Text is escaped, so a cell of a client's export
+    cannot inject HTML into the report.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table to show.
+    decimals : int or dict
+        Decimals of the float columns (one number, or column → decimals; others 1).
+    plain : tuple of str
+        Columns written as they are (line numbers, identifiers).
+
+    Returns
+    -------
+    IPython.display.HTML
+        Shown as a table by Jupyter and in the exported report.
+    """
+    from IPython.display import HTML
+
+    shown = pd.DataFrame(index=range(len(table)))
+    for col in table.columns:
+        values = table[col].reset_index(drop=True)
+        if col in plain:
+            cells = values.astype(object).where(values.notna(), "—").astype(str)
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            cells = values.dt.strftime("%d/%m/%Y").fillna("—")
+        elif pd.api.types.is_bool_dtype(values):
+            cells = values.map({True: "oui", False: "non"})
+        elif pd.api.types.is_integer_dtype(values):
+            cells = values.map(lambda v: french_number(v) if pd.notna(v) else "—")
+        elif pd.api.types.is_float_dtype(values):
+            d = decimals.get(col, 1) if isinstance(decimals, dict) else decimals
+            cells = values.map(lambda v, d=d: french_number(v, d) if pd.notna(v) else "—")
+        else:
+            cells = values.astype(object).where(values.notna(), "—").astype(str)
+        shown[col] = cells.to_numpy()
+    return HTML(shown.to_html(index=False, escape=True, border=0,
+                              classes="tableau-fr"))

@@ -111,3 +111,21 @@ def test_export_html_drops_code_and_course_cells(tmp_path):
     assert "résultat visible" in html and "Rapport" in html
     assert "cellule de cours" not in html and "print(" not in html
     assert 'src="http' not in html
+
+
+def test_french_table_formats_numbers_dates_and_escapes_text():
+    from parcours_helpers.formats import NNBSP, french_table
+
+    table = pd.DataFrame({
+        "ligne": [7087, 12],
+        "lignes": [6097, 3],
+        "part (%)": [86.07, 0.04],
+        "jour": pd.to_datetime(["2024-01-05", None]),
+        "valeur": ["<script>alert(1)</script>", None],
+    })
+    html = french_table(table, plain=("ligne",)).data
+    assert f"<td>6{NNBSP}097</td>" in html and "<td>86,1</td>" in html
+    assert "<td>7087</td>" in html  # a line number stays as the client's editor shows it
+    assert "<td>05/01/2024</td>" in html and "<td>—</td>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<th></th>" not in html  # no index column
