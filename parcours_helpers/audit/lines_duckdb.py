@@ -160,7 +160,8 @@ def _text(values, undo) -> pd.Series:
     """Values read back from DuckDB as Python text (NULL → ``""``, byte swap undone)."""
     values = pd.Series(np.asarray(values, dtype=object)).fillna("")
     if undo is not None and len(values):
-        # one translate over all the values joined by a byte that cannot be in them
+        # one translate over all the values joined by a line break, which no value holds
+        # here (a line break inside quotes sends the file to the pandas path)
         joined = "\n".join(values.to_numpy().tolist())
         swapped = joined.translate(undo)
         if swapped != joined:
