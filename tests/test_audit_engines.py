@@ -161,3 +161,30 @@ def test_write_csv_keeps_accents_quotes_and_missing_values(tmp_path):
     assert back["vrai"].tolist() == [True, False, True]
     assert back["jour"].tolist()[:2] == list(table["jour"][:2])
     assert back.iloc[2].isna().tolist() == [True, True, False, True]
+
+
+def test_the_duckdb_path_writes_nothing_outside_the_output_folder(tmp_path, monkeypatch):
+    """No spill folder in the working directory, no copy of the export left in /tmp."""
+    import tempfile
+
+    from parcours_helpers.cli import audit_main
+
+    monkeypatch.setattr(lines_duckdb, "MIN_BYTES", 0)
+    monkeypatch.chdir(tmp_path)
+    leftovers = set(Path(tempfile.gettempdir()).glob("parcours-audit-*"))
+    code = audit_main([str(FIXTURES / "export_cp1252.csv"), "--output", "sortie", "--no-report",
+                       "--customer-col", "Client", "--date-col", "Date",
+                       "--amount-col", "Montant TTC (€)", "--order-col", "N° commande",
+                       "--salt", "t", "--quiet"])
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sortie"]
+    assert set(Path(tempfile.gettempdir()).glob("parcours-audit-*")) == leftovers
+    quality = (tmp_path / "sortie" / "quality.json").read_text(encoding="utf-8")
+    assert '"engine": "duckdb"' in quality
+
+
+def test_duckdb_never_spills_into_the_working_directory():
+    con = lines_duckdb.connect()
+    assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == ""
+    assert con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchone()[0] \
+        is False

@@ -50,6 +50,25 @@ _ASCII_BUT_LINE_ENDS = bytes(b for b in range(0x80) if b not in (10, 13))
 _OLDEST_DAY = int((np.datetime64(OLDEST_DATE.date(), "D") - _EPOCH).astype("int64"))
 
 
+def connect(temp_dir: str | Path | None = None):
+    """A DuckDB connection in memory that writes nothing outside ``temp_dir``.
+
+    DuckDB spills to disk when memory runs short, by default in a ``.tmp`` folder of the
+    working directory: the client's data would land outside the audit's folders. The
+    spill folder is ``temp_dir`` (a private temporary folder), or spilling is off. No
+    extension is ever downloaded or loaded (offline laptops, nothing unexpected).
+    """
+    import duckdb
+
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if temp_dir is not None:
+        config["temp_directory"] = str(temp_dir)
+    con = duckdb.connect(config=config)
+    if temp_dir is None:
+        con.execute("SET temp_directory = ''")  # no spilling at all
+    return con
+
+
 def available() -> bool:
     """True when the ``duckdb`` package can be imported."""
     try:
@@ -98,7 +117,7 @@ def audit_lines(path: str | Path, cols: dict, layout: dict, *, date_format: str 
                                                      Path(tmp))
         if source is None:
             return None
-        con = duckdb.connect()
+        con = connect(Path(tmp) / "debordement")
         try:
             return _audit(con, source, duck_encoding, undo, (data, n_lines), cols, layout,
                           date_format, decimal)

@@ -324,7 +324,7 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> None:
     DuckDB writes it: ten times faster than ``DataFrame.to_csv`` on the hundreds of
     thousands of customers of a big export.
     """
-    import duckdb
+    from parcours_helpers.audit.lines_duckdb import connect
 
     out, cells = {}, []
     for col in table.columns:
@@ -347,7 +347,7 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> None:
     frame = pd.DataFrame(out, index=range(len(table)))
     names = ", ".join(f'{cell} AS "{str(c).replace(chr(34), chr(34) * 2)}"'
                       for cell, c in zip(cells, table.columns, strict=True))
-    with duckdb.connect() as con:
+    with connect() as con:
         con.register("frame", frame)
         con.execute(f"COPY (SELECT {names} FROM frame) TO '{str(path).replace(chr(39), chr(39) * 2)}' "
                     "(FORMAT csv, HEADER, DELIMITER ',')")
