@@ -195,8 +195,11 @@ def _audit(con, source, encoding, undo, file, cols, layout, date_format, decimal
     sep = layout["sep"].replace("'", "''")
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     cells = ", ".join(f"coalesce({n}, '') AS {n}" for n in names)
-    empty = " AND ".join(f"{n} IS NULL" for n in names)
-    # e: a row empty in every column (";;;" or a blank line), dropped as pandas drops it
+    # the pandas path only reads the columns it needs (all of them without an order column,
+    # to find identical lines): empty rows and the total line are judged on those
+    scope = names if col.get("order") is None else list(dict.fromkeys(col.values()))
+    empty = " AND ".join(f"coalesce({n}, '') = ''" for n in scope)
+    # e: a row empty in every column read (";;;"), dropped as pandas drops it
     con.execute(
         f"CREATE TABLE l AS SELECT {cells}, ({empty}) AS e FROM read_csv('{_sql_path(source)}', "
         f"delim='{sep}', header=true, quote='\"', escape='\"', all_varchar=true, "
@@ -216,7 +219,7 @@ def _audit(con, source, encoding, undo, file, cols, layout, date_format, decimal
         return None
     detected = {**layout["detected"], "empty_lines": int(n_raw - n_lines + len(blank)),
                 "total_line": None}
-    last = con.execute(f"SELECT rowid, {', '.join(names)} FROM l ORDER BY rowid DESC LIMIT 1"
+    last = con.execute(f"SELECT rowid, {', '.join(scope)} FROM l ORDER BY rowid DESC LIMIT 1"
                        ).fetchone()
     if _is_total_line(_text(last[1:], undo)):
         detected["total_line"] = int(_line_numbers([last[0]], blank, n_raw)[0])
