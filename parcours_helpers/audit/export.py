@@ -117,9 +117,11 @@ def start_report(out: str | Path, notebook: str | Path = NOTEBOOK) -> Callable[[
         if done:
             return None
         done.append(wanted)
-        _, errors = proc.communicate("go\n" if wanted else "stop\n")
-        if not wanted:
+        if not wanted:  # no need to wait for anything: a started kernel stops by itself
+            proc.kill()
+            proc.communicate()
             return None
+        _, errors = proc.communicate("go\n")
         if proc.returncode != 0:
             lines = [line for line in errors.strip().splitlines() if line.strip()]
             raise ReportError(lines[-1] if lines else f"code de sortie {proc.returncode}")
@@ -143,6 +145,10 @@ def _report_process(argv: list[str]) -> int:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     state["wanted"] = sys.stdin.readline().strip() == "go"
+    if not state["wanted"]:
+        # no "go" (the caller stopped or died): leave now rather than wait for the kernel
+        # to finish starting; a kernel already started sees its parent gone and stops
+        os._exit(0)
     go.set()
     thread.join()
     err = state["error"]
