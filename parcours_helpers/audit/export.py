@@ -45,10 +45,18 @@ def export_html(notebook: str | Path, html: str | Path) -> Path:
     pathlib.Path
     """
     import nbformat
+
+    body = _page(nbformat.read(str(notebook), as_version=4))
+    html = Path(html)
+    html.write_text(body, encoding="utf-8")
+    return html
+
+
+def _page(nb) -> str:
+    """The HTML page of a notebook, without code, hidden cells and remote scripts."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(str(notebook), as_version=4)
     remover = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
     nb, _ = remover.preprocess(nb, {})
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
@@ -57,10 +65,7 @@ def export_html(notebook: str | Path, html: str | Path) -> Path:
         "name": "Audit des ventes — rapport"}})
     body = re.sub(r"<html(\s+lang=\"[^\"]*\")?>", '<html lang="fr">', body, count=1)
     # Self-contained: drop the scripts fetched from the web (require.js, MathJax), unused here.
-    body = _REMOTE_SCRIPT.sub("", body)
-    html = Path(html)
-    html.write_text(body, encoding="utf-8")
-    return html
+    return _REMOTE_SCRIPT.sub("", body)
 
 
 #: Optional module that jsonschema (under nbformat, papermill and nbconvert) imports when
@@ -188,6 +193,7 @@ def _run_report(out: Path, notebook: Path, go: threading.Event, state: dict) -> 
     with client.setup_kernel(stderr=subprocess.DEVNULL):
         for index, cell in enumerate(nb.cells):
             if index == waits:
+                _page(nbformat.v4.new_notebook())  # loads the templates while we wait
                 go.wait()
                 if not state["wanted"]:
                     return None
