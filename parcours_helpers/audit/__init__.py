@@ -10,8 +10,12 @@ One module per job:
   pseudonyms;
 - :mod:`~parcours_helpers.audit.customers` builds the customers table (RFM, segments,
   P(alive), CLV);
+- :mod:`~parcours_helpers.audit.lines_duckdb` does the reading and the line accounting of
+  big CSV exports with DuckDB, with the same results as the pandas path;
 - :mod:`~parcours_helpers.audit.pipeline` chains them and saves/loads the results;
-- :mod:`~parcours_helpers.audit.report` draws the figures and exports the HTML report;
+- :mod:`~parcours_helpers.audit.report` draws the figures and French tables of the report;
+- :mod:`~parcours_helpers.audit.export` runs the report notebook (its kernel starts while
+  the audit works) and exports it to one HTML page;
 - :mod:`~parcours_helpers.audit.demo` writes the fictional demo export.
 
 The command ``parcours-audit`` (:mod:`parcours_helpers.cli`) runs it all.
