@@ -69,15 +69,6 @@ def connect(temp_dir: str | Path | None = None):
     return con
 
 
-def available() -> bool:
-    """True when the ``duckdb`` package can be imported."""
-    try:
-        import duckdb  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def audit_lines(path: str | Path, cols: dict, layout: dict, *, date_format: str | None = None,
                 decimal: str | None = None) -> dict | None:
     """Read, parse and classify every line of a CSV export; None when pandas must do it.

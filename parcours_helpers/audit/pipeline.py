@@ -192,7 +192,7 @@ def audit_lines(path, cols: dict, *, sep=None, encoding=None, date_format=None, 
     wanted = [c for c in dict.fromkeys(cols.values()) if c is not None]
     big = path.is_file() and path.stat().st_size >= lines_duckdb.MIN_BYTES
     if engine != "pandas" and (big or engine == "duckdb") and path.is_file() \
-            and path.stat().st_size > 0 and not is_excel(path) and lines_duckdb.available():
+            and path.stat().st_size > 0 and not is_excel(path):
         layout = csv_layout(path, wanted, sep, encoding)
         lines = lines_duckdb.audit_lines(path, cols, layout, date_format=date_format,
                                          decimal=decimal)
